@@ -1,0 +1,14 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from govmedia.api import views
+
+router = DefaultRouter()
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("accounts", views.AccountViewSet, basename="account")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("", include(router.urls)),
+]

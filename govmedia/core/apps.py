@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "govmedia.core"
+    label = "core"
+    verbose_name = "基础设置"
+
+    def ready(self) -> None:
+        from govmedia.core import signals  # noqa: F401

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
+
+
+class Command(BaseCommand):
+    help = "建立演示地区“示例市”（可重复执行，不会重复创建）"
+
+    def handle(self, *args, **options):
+        result = build_demo_region()
+        verb = "已建立" if result["created"] else "已存在"
+        self.stdout.write(f"演示地区{verb}：{result['regions']} 个行政区划、{result['units']} 个单位、"
+                          f"{result['accounts']} 个账号、{result['users']} 个用户")
+        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for user in DEMO_USERS:
+            self.stdout.write(f"  {user.username:<10} {user.description}")

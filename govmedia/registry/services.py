@@ -1,0 +1,182 @@
+"""Registry services: the only way accounts and units change, each change audited."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from govmedia.core.audit import audit, snapshot
+from govmedia.core.scoping import scoped
+from govmedia.registry import rules
+from govmedia.registry.models import (
+    AccountStatus,
+    Contact,
+    FollowerCount,
+    MediaAccount,
+    Platform,
+    Region,
+    Unit,
+)
+from govmedia.registry.spreadsheets import ACCOUNT_HEADERS, UNIT_HEADERS, write_csv, write_xlsx
+
+
+class RuleViolation(ValidationError):
+    """Blocking rule problems, with their Chinese messages per field."""
+
+    def __init__(self, problems: list[rules.Problem]):
+        self.problems = problems
+        super().__init__({p.field: [p.message] for p in problems})
+
+
+def visible_accounts(user) -> QuerySet[MediaAccount]:
+    return scoped(MediaAccount.objects.select_related("owner", "owner__region", "operator"), user)
+
+
+def visible_units(user) -> QuerySet[Unit]:
+    return scoped(Unit.objects.select_related("region", "parent"), user)
+
+
+def visible_regions(user) -> QuerySet[Region]:
+    units = visible_units(user)
+    return Region.objects.filter(Q(units__in=units)).distinct().order_by("path")
+
+
+def filter_accounts(accounts: QuerySet[MediaAccount], *, region: str = "", unit: str = "", platform: str = "",
+                    status: str = "", q: str = "") -> QuerySet[MediaAccount]:
+    """The matrix filters; unknown values select nothing rather than failing."""
+    if region.isdigit():
+        region_obj = Region.objects.filter(pk=region).only("path").first()
+        accounts = accounts.filter(owner__region__path__startswith=region_obj.path) if region_obj else accounts.none()
+    if unit.isdigit():
+        accounts = accounts.filter(owner_id=int(unit))
+    if platform:
+        accounts = accounts.filter(platform=platform)
+    if status:
+        accounts = accounts.filter(status=status)
+    if q:
+        accounts = accounts.filter(Q(name__icontains=q) | Q(platform_uid__icontains=q) | Q(owner__name__icontains=q))
+    return accounts
+
+
+def matrix_summary(accounts: QuerySet[MediaAccount]) -> dict:
+    by_platform = dict(accounts.order_by().values_list("platform").annotate(n=Count("id")))
+    by_status = dict(accounts.order_by().values_list("status").annotate(n=Count("id")))
+    labels = dict(Platform.choices)
+    return {
+        "total": sum(by_status.values()),
+        "active": by_status.get(AccountStatus.ACTIVE, 0),
+        "platforms": [(labels[p], n) for p, n in sorted(by_platform.items(), key=lambda x: -x[1])],
+        "statuses": [(AccountStatus(s).label, n) for s, n in by_status.items()],
+    }
+
+
+def account_counts_by_owner(accounts: QuerySet[MediaAccount]) -> dict[int, int]:
+    return dict(accounts.order_by().values_list("owner_id").annotate(n=Count("id")))
+
+
+def account_problems(account: MediaAccount) -> list[rules.Problem]:
+    return rules.account_problems(account, require_reason=False)
+
+
+def do_save_account(account: MediaAccount, *, acting_user, contacts: dict[str, dict] | None = None) -> MediaAccount:
+    """Create or change an account after checking every rule; warnings are returned on the object."""
+    problems = rules.account_problems(account)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise RuleViolation(errors)
+    with transaction.atomic():
+        before = None
+        if account.pk:
+            before = snapshot(MediaAccount.objects.get(pk=account.pk))
+            followers_before = MediaAccount.objects.filter(pk=account.pk).values_list("followers", flat=True).first()
+        else:
+            followers_before = None
+        account.save()
+        if followers_before != account.followers:
+            FollowerCount.objects.update_or_create(account=account, date=timezone.localdate(),
+                                                   defaults={"followers": account.followers})
+        for role, values in (contacts or {}).items():
+            if values.get("name"):
+                Contact.objects.update_or_create(account=account, role=role, defaults=values)
+            else:
+                Contact.objects.filter(account=account, role=role).delete()
+        audit(acting_user, "registry.account_updated" if before else "registry.account_created", account,
+              before=before, after=snapshot(account))
+    account.warnings = [p for p in problems if not p.is_error]
+    return account
+
+
+def do_save_unit(unit: Unit, *, acting_user) -> Unit:
+    with transaction.atomic():
+        before = snapshot(Unit.objects.get(pk=unit.pk)) if unit.pk else None
+        unit.save()
+        audit(acting_user, "registry.unit_updated" if before else "registry.unit_created", unit,
+              before=before, after=snapshot(unit))
+    return unit
+
+
+def account_rows(accounts: QuerySet[MediaAccount]) -> list[list[object]]:
+    """Rows for the export, in the import's column order, so an export re-imports unchanged."""
+    heads = dict(
+        Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list("account_id", "name")
+    )
+    mobiles = dict(
+        Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list("account_id", "mobile")
+    )
+    rows = []
+    for a in accounts.select_related("owner", "operator"):
+        rows.append([
+            a.name, a.get_platform_display(), a.platform_uid, a.owner.name, a.operator.name if a.operator else "",
+            a.opened_on.strftime("%Y-%m-%d") if a.opened_on else "", a.get_status_display(),
+            a.get_content_type_display(), "有" if a.has_interaction else "无", heads.get(a.pk, ""),
+            mobiles.get(a.pk, ""), a.followers, a.url,
+        ])
+    return rows
+
+
+def unit_rows(units: QuerySet[Unit]) -> list[list[object]]:
+    return [
+        [u.name, u.parent.name if u.parent else "", u.get_kind_display(), u.region.name,
+         u.get_assessment_group_display() if u.assessment_group else "", u.contact_name, u.contact_phone]
+        for u in units.select_related("parent", "region")
+    ]
+
+
+TEMPLATE_NOTES = {
+    "accounts": [
+        "账号导入说明（第一行表头请勿修改）：",
+        "平台：微信公众号、微信服务号、微信订阅号、视频号、小程序、微博、抖音、今日头条、快手、百家号、移动客户端、其他",
+        "状态：正常、暂停更新、已关停、已注销；内容类型：图文、视频；互动功能：有、无",
+        "开通日期格式 YYYY-MM-DD；主办单位须已在单位表中存在；同一平台的账号ID不可重复",
+        "再次导入同一文件不会重复创建：以“平台 + 账号ID”识别同一账号",
+    ],
+    "units": [
+        "单位导入说明（第一行表头请勿修改）：",
+        "单位类型：人民政府、管委会、政府办公室、政府部门、乡镇街道、事业单位、其他",
+        "行政区划：填写区划名称；上级单位所在区划下没有该名称时自动新建",
+        "考核类别：县区、市直部门和单位，或留空；以“单位名称”识别同一单位",
+    ],
+}
+
+
+def export_file(kind: str, fmt: str, rows: list[list[object]]) -> tuple[bytes, str, str]:
+    headers = ACCOUNT_HEADERS if kind == "accounts" else UNIT_HEADERS
+    title = "账号" if kind == "accounts" else "单位"
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        return write_csv(headers, rows), f"govmedia-{kind}-{stamp}.csv", "text/csv; charset=utf-8"
+    return (write_xlsx(title, headers, rows), f"govmedia-{kind}-{stamp}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def template_file(kind: str) -> bytes:
+    from govmedia.registry.importing import CONTENT_TYPES, PLATFORMS, STATUSES, UNIT_KINDS
+
+    if kind == "accounts":
+        choices = {"平台": list(PLATFORMS), "状态": list(STATUSES), "内容类型": list(CONTENT_TYPES),
+                   "互动功能": ["有", "无"]}
+        return write_xlsx("账号", ACCOUNT_HEADERS, [], choices, TEMPLATE_NOTES["accounts"])
+    return write_xlsx("单位", UNIT_HEADERS, [], {"单位类型": list(UNIT_KINDS), "考核类别": ["县区", "市直部门和单位"]},
+                      TEMPLATE_NOTES["units"])

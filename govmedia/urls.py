@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from govmedia.web.urls import auth_urlpatterns
+
+admin.site.site_header = "govmedia 政务新媒体管理平台 · 系统管理"
+admin.site.site_title = "govmedia 系统管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("govmedia.api.urls")),
+    *auth_urlpatterns,
+    path("", include("govmedia.web.urls")),
+]
