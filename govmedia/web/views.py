@@ -39,7 +39,7 @@ def matrix(request):
         "filters": filters,
         "summary": services.matrix_summary(accounts),
         "regions": services.visible_regions(request.user),
-        "units": services.visible_units(request.user).only("id", "name"),
+        "units": services.visible_units(request.user).select_related(None).only("id", "name"),
         "platforms": Platform.choices,
         "statuses": AccountStatus.choices,
         "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v),
