@@ -23,8 +23,9 @@ class World:
 
 
 def make_account(owner: Unit, platform: str, name: str, uid: str, **extra) -> MediaAccount:
-    account = MediaAccount.objects.create(owner=owner, platform=platform, name=name, platform_uid=uid,
-                                          url=f"https://example.com/{uid}", **extra)
+    account = MediaAccount.objects.create(
+        owner=owner, platform=platform, name=name, platform_uid=uid, url=f"https://example.com/{uid}", **extra
+    )
     Contact.objects.create(account=account, role=Contact.Role.HEAD, name="张三", mobile="13800138000")
     return account
 
@@ -50,19 +51,36 @@ def world(db) -> World:
     w.township_a = Region.objects.create(name="石桥镇", level=RegionLevel.TOWNSHIP, parent=w.county_a)
 
     w.city_gov = Unit.objects.create(name="示例市人民政府", kind=UnitKind.GOVERNMENT, region=w.city)
-    w.city_office = Unit.objects.create(name="示例市人民政府办公室", kind=UnitKind.GOVERNMENT_OFFICE, region=w.city,
-                                        parent=w.city_gov)
-    w.city_dept = Unit.objects.create(name="示例市教育局", kind=UnitKind.DEPARTMENT, region=w.city, parent=w.city_gov)
-    w.gov_a = Unit.objects.create(name="青山县人民政府", kind=UnitKind.GOVERNMENT, region=w.county_a, parent=w.city_gov)
-    w.office_a = Unit.objects.create(name="青山县人民政府办公室", kind=UnitKind.GOVERNMENT_OFFICE, region=w.county_a,
-                                     parent=w.gov_a)
-    w.dept_a = Unit.objects.create(name="青山县教育局", kind=UnitKind.DEPARTMENT, region=w.county_a, parent=w.gov_a)
-    w.dept_a2 = Unit.objects.create(name="青山县民政局", kind=UnitKind.DEPARTMENT, region=w.county_a, parent=w.gov_a)
-    w.town_a = Unit.objects.create(name="青山县石桥镇", kind=UnitKind.TOWNSHIP, region=w.township_a, parent=w.gov_a)
-    w.gov_b = Unit.objects.create(name="临河区人民政府", kind=UnitKind.GOVERNMENT, region=w.county_b, parent=w.city_gov)
-    w.office_b = Unit.objects.create(name="临河区人民政府办公室", kind=UnitKind.GOVERNMENT_OFFICE, region=w.county_b,
-                                     parent=w.gov_b)
-    w.dept_b = Unit.objects.create(name="临河区教育局", kind=UnitKind.DEPARTMENT, region=w.county_b, parent=w.gov_b)
+    w.city_office = Unit.objects.create(
+        name="示例市人民政府办公室", kind=UnitKind.GOVERNMENT_OFFICE, region=w.city, parent=w.city_gov
+    )
+    w.city_dept = Unit.objects.create(
+        name="示例市教育局", kind=UnitKind.DEPARTMENT, region=w.city, parent=w.city_gov
+    )
+    w.gov_a = Unit.objects.create(
+        name="青山县人民政府", kind=UnitKind.GOVERNMENT, region=w.county_a, parent=w.city_gov
+    )
+    w.office_a = Unit.objects.create(
+        name="青山县人民政府办公室", kind=UnitKind.GOVERNMENT_OFFICE, region=w.county_a, parent=w.gov_a
+    )
+    w.dept_a = Unit.objects.create(
+        name="青山县教育局", kind=UnitKind.DEPARTMENT, region=w.county_a, parent=w.gov_a
+    )
+    w.dept_a2 = Unit.objects.create(
+        name="青山县民政局", kind=UnitKind.DEPARTMENT, region=w.county_a, parent=w.gov_a
+    )
+    w.town_a = Unit.objects.create(
+        name="青山县石桥镇", kind=UnitKind.TOWNSHIP, region=w.township_a, parent=w.gov_a
+    )
+    w.gov_b = Unit.objects.create(
+        name="临河区人民政府", kind=UnitKind.GOVERNMENT, region=w.county_b, parent=w.city_gov
+    )
+    w.office_b = Unit.objects.create(
+        name="临河区人民政府办公室", kind=UnitKind.GOVERNMENT_OFFICE, region=w.county_b, parent=w.gov_b
+    )
+    w.dept_b = Unit.objects.create(
+        name="临河区教育局", kind=UnitKind.DEPARTMENT, region=w.county_b, parent=w.gov_b
+    )
 
     w.city_account = make_account(w.city_gov, Platform.WEIBO, "示例发布", "city-weibo")
     w.account_a = make_account(w.dept_a, Platform.WECHAT_SUBSCRIPTION, "青山教育", "a-edu-wx")

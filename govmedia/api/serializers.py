@@ -10,8 +10,17 @@ class UnitSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Unit
-        fields = ["id", "name", "kind", "kind_display", "region", "parent", "assessment_group", "contact_name",
-                  "contact_phone"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "region",
+            "parent",
+            "assessment_group",
+            "contact_name",
+            "contact_phone",
+        ]
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -30,6 +39,24 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MediaAccount
-        fields = ["id", "name", "platform", "platform_display", "platform_uid", "url", "owner", "owner_id",
-                  "operator", "content_type", "has_interaction", "verified", "news_licence", "opened_on", "status",
-                  "status_display", "followers", "contacts", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "platform",
+            "platform_display",
+            "platform_uid",
+            "url",
+            "owner",
+            "owner_id",
+            "operator",
+            "content_type",
+            "has_interaction",
+            "verified",
+            "news_licence",
+            "opened_on",
+            "status",
+            "status_display",
+            "followers",
+            "contacts",
+            "updated_at",
+        ]

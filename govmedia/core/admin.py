@@ -10,7 +10,10 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name", "unit__name"]
     autocomplete_fields = ["unit"]
-    fieldsets = [*BaseUserAdmin.fieldsets, ("政务新媒体", {"fields": ["role", "unit", "display_name", "mobile"]})]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("政务新媒体", {"fields": ["role", "unit", "display_name", "mobile"]}),
+    ]
 
 
 @admin.register(CalendarYear)

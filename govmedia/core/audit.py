@@ -27,7 +27,9 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The object's concrete fields as JSON-safe values (foreign keys as their text)."""
-    names = fields or [f.name for f in obj._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}]
+    names = fields or [
+        f.name for f in obj._meta.concrete_fields if f.name not in {"id", "created_at", "updated_at"}
+    ]
     result = {}
     for name in names:
         field = obj._meta.get_field(name)

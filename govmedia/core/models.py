@@ -31,7 +31,12 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OBSERVER)
     # A string reference: core imports no code of registry, only names its table.
     unit = models.ForeignKey(
-        "registry.Unit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        "registry.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     mobile = models.CharField("手机", max_length=20, blank=True)

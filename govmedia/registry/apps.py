@@ -9,9 +9,11 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from govmedia.core.models import ACTION_LABELS
 
-        ACTION_LABELS.update({
-            "registry.account_created": "新增账号",
-            "registry.account_updated": "修改账号",
-            "registry.unit_created": "新增单位",
-            "registry.unit_updated": "修改单位",
-        })
+        ACTION_LABELS.update(
+            {
+                "registry.account_created": "新增账号",
+                "registry.account_updated": "修改账号",
+                "registry.unit_created": "新增单位",
+                "registry.unit_updated": "修改单位",
+            }
+        )

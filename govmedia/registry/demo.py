@@ -41,37 +41,100 @@ COUNTIES = {
     "云溪县": ["云溪镇", "平安镇", "东岗乡", "花园镇", "太和乡", "新民镇", "凤凰街道"],
 }
 CITY_DEPARTMENTS = [
-    ("发展和改革委员会", "发改"), ("教育局", "教育"), ("科学技术局", "科技"), ("工业和信息化局", "工信"),
-    ("公安局", "公安"), ("民政局", "民政"), ("司法局", "司法"), ("财政局", "财政"),
-    ("人力资源和社会保障局", "人社"), ("自然资源和规划局", "自然资源"), ("生态环境局", "生态环境"),
-    ("住房和城乡建设局", "住建"), ("交通运输局", "交通"), ("水利局", "水利"), ("农业农村局", "农业农村"),
-    ("商务局", "商务"), ("文化广电和旅游局", "文旅"), ("卫生健康委员会", "卫健"), ("退役军人事务局", "退役军人"),
-    ("应急管理局", "应急"), ("审计局", "审计"), ("市场监督管理局", "市场监管"), ("统计局", "统计"),
-    ("医疗保障局", "医保"), ("林业局", "林业"), ("信访局", "信访"), ("体育局", "体育"),
-    ("城市管理局", "城管"), ("行政审批服务局", "政务服务"), ("数据局", "数据"), ("机关事务管理局", "机关事务"),
-    ("人民防空办公室", "人防"), ("国有资产监督管理委员会", "国资"), ("地方金融管理局", "金融"),
-    ("粮食和物资储备局", "粮储"), ("乡村振兴服务中心", "乡村振兴"),
+    ("发展和改革委员会", "发改"),
+    ("教育局", "教育"),
+    ("科学技术局", "科技"),
+    ("工业和信息化局", "工信"),
+    ("公安局", "公安"),
+    ("民政局", "民政"),
+    ("司法局", "司法"),
+    ("财政局", "财政"),
+    ("人力资源和社会保障局", "人社"),
+    ("自然资源和规划局", "自然资源"),
+    ("生态环境局", "生态环境"),
+    ("住房和城乡建设局", "住建"),
+    ("交通运输局", "交通"),
+    ("水利局", "水利"),
+    ("农业农村局", "农业农村"),
+    ("商务局", "商务"),
+    ("文化广电和旅游局", "文旅"),
+    ("卫生健康委员会", "卫健"),
+    ("退役军人事务局", "退役军人"),
+    ("应急管理局", "应急"),
+    ("审计局", "审计"),
+    ("市场监督管理局", "市场监管"),
+    ("统计局", "统计"),
+    ("医疗保障局", "医保"),
+    ("林业局", "林业"),
+    ("信访局", "信访"),
+    ("体育局", "体育"),
+    ("城市管理局", "城管"),
+    ("行政审批服务局", "政务服务"),
+    ("数据局", "数据"),
+    ("机关事务管理局", "机关事务"),
+    ("人民防空办公室", "人防"),
+    ("国有资产监督管理委员会", "国资"),
+    ("地方金融管理局", "金融"),
+    ("粮食和物资储备局", "粮储"),
+    ("乡村振兴服务中心", "乡村振兴"),
 ]
-CITY_INSTITUTIONS = [("融媒体中心", "融媒"), ("公共资源交易中心", "公共资源交易"), ("12345政务服务便民热线中心", "12345")]
+CITY_INSTITUTIONS = [
+    ("融媒体中心", "融媒"),
+    ("公共资源交易中心", "公共资源交易"),
+    ("12345政务服务便民热线中心", "12345"),
+]
 COUNTY_DEPARTMENTS = [
-    ("教育局", "教育"), ("公安局", "公安"), ("民政局", "民政"), ("人力资源和社会保障局", "人社"),
-    ("卫生健康局", "卫健"), ("市场监督管理局", "市场监管"), ("应急管理局", "应急"), ("文化和旅游局", "文旅"),
-    ("农业农村局", "农业农村"), ("交通运输局", "交通"), ("自然资源局", "自然资源"), ("住房和城乡建设局", "住建"),
-    ("财政局", "财政"), ("退役军人事务局", "退役军人"), ("医疗保障局", "医保"), ("水利局", "水利"),
-    ("司法局", "司法"), ("城市管理局", "城管"),
+    ("教育局", "教育"),
+    ("公安局", "公安"),
+    ("民政局", "民政"),
+    ("人力资源和社会保障局", "人社"),
+    ("卫生健康局", "卫健"),
+    ("市场监督管理局", "市场监管"),
+    ("应急管理局", "应急"),
+    ("文化和旅游局", "文旅"),
+    ("农业农村局", "农业农村"),
+    ("交通运输局", "交通"),
+    ("自然资源局", "自然资源"),
+    ("住房和城乡建设局", "住建"),
+    ("财政局", "财政"),
+    ("退役军人事务局", "退役军人"),
+    ("医疗保障局", "医保"),
+    ("水利局", "水利"),
+    ("司法局", "司法"),
+    ("城市管理局", "城管"),
 ]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史黎贺顾毛郝龚邵万钱覃武戴孔汤庞樊兰殷施陶洪翟安颜倪严牛温芦季俞章鲁葛伍申尤毕聂柴焦向柳邢岳齐沿梅莫庄辛管祝左涂谷祁时舒耿牟卜路詹关苗凌费纪靳盛童欧甄项曲成游阳裴席卫查屈鲍位覃霍翁隋植甘景薄单包司柏宁柯阮桂闵"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文辉鹏飞斌波宇浩凯健俊帆帅旭宁晨琳雪婷倩颖慧佳欣悦诗梦瑶晶燕丹玲霖"
-COUNTY_PLATFORMS = [Platform.WECHAT_SUBSCRIPTION, Platform.WEIBO, Platform.DOUYIN, Platform.TOUTIAO,
-                    Platform.KUAISHOU, Platform.WECHAT_CHANNELS, Platform.BAIJIAHAO]
-DEPARTMENT_PLATFORMS = [Platform.WECHAT_SUBSCRIPTION, Platform.WEIBO, Platform.DOUYIN, Platform.TOUTIAO,
-                        Platform.WECHAT_CHANNELS, Platform.WECHAT_SERVICE, Platform.KUAISHOU, Platform.BAIJIAHAO]
+COUNTY_PLATFORMS = [
+    Platform.WECHAT_SUBSCRIPTION,
+    Platform.WEIBO,
+    Platform.DOUYIN,
+    Platform.TOUTIAO,
+    Platform.KUAISHOU,
+    Platform.WECHAT_CHANNELS,
+    Platform.BAIJIAHAO,
+]
+DEPARTMENT_PLATFORMS = [
+    Platform.WECHAT_SUBSCRIPTION,
+    Platform.WEIBO,
+    Platform.DOUYIN,
+    Platform.TOUTIAO,
+    Platform.WECHAT_CHANNELS,
+    Platform.WECHAT_SERVICE,
+    Platform.KUAISHOU,
+    Platform.BAIJIAHAO,
+]
 PLATFORM_HOSTS = {
-    Platform.WECHAT_SUBSCRIPTION: "https://mp.weixin.qq.com/s/", Platform.WECHAT_SERVICE: "https://mp.weixin.qq.com/s/",
-    Platform.WECHAT_CHANNELS: "https://channels.weixin.qq.com/", Platform.WEIBO: "https://weibo.com/u/",
-    Platform.DOUYIN: "https://www.douyin.com/user/", Platform.TOUTIAO: "https://www.toutiao.com/c/user/",
-    Platform.KUAISHOU: "https://www.kuaishou.com/profile/", Platform.BAIJIAHAO: "https://author.baidu.com/home/",
-    Platform.APP: "https://app.example.gov.cn/", Platform.WECHAT_MINIPROGRAM: "https://mp.weixin.qq.com/",
+    Platform.WECHAT_SUBSCRIPTION: "https://mp.weixin.qq.com/s/",
+    Platform.WECHAT_SERVICE: "https://mp.weixin.qq.com/s/",
+    Platform.WECHAT_CHANNELS: "https://channels.weixin.qq.com/",
+    Platform.WEIBO: "https://weibo.com/u/",
+    Platform.DOUYIN: "https://www.douyin.com/user/",
+    Platform.TOUTIAO: "https://www.toutiao.com/c/user/",
+    Platform.KUAISHOU: "https://www.kuaishou.com/profile/",
+    Platform.BAIJIAHAO: "https://author.baidu.com/home/",
+    Platform.APP: "https://app.example.gov.cn/",
+    Platform.WECHAT_MINIPROGRAM: "https://mp.weixin.qq.com/",
 }
 VIDEO_PLATFORMS = {Platform.DOUYIN, Platform.KUAISHOU, Platform.WECHAT_CHANNELS}
 
@@ -102,7 +165,9 @@ class _Builder:
         self.accounts: list[MediaAccount] = []
 
     def person(self) -> str:
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice([1, 2])))
+        return self.rng.choice(SURNAMES) + "".join(
+            self.rng.choice(GIVEN) for _ in range(self.rng.choice([1, 2]))
+        )
 
     def mobile(self) -> str:
         return f"1380013{self.rng.randrange(10000):04d}"
@@ -112,29 +177,55 @@ class _Builder:
         return region
 
     def unit(self, name: str, kind: str, region: Region, parent: Unit | None, group: str = "") -> Unit:
-        unit, _ = Unit.objects.get_or_create(name=name, defaults={
-            "kind": kind, "region": region, "parent": parent, "assessment_group": group,
-            "contact_name": self.person(), "contact_phone": f"0999-{self.rng.randrange(2000000, 8999999)}",
-        })
+        unit, _ = Unit.objects.get_or_create(
+            name=name,
+            defaults={
+                "kind": kind,
+                "region": region,
+                "parent": parent,
+                "assessment_group": group,
+                "contact_name": self.person(),
+                "contact_phone": f"0999-{self.rng.randrange(2000000, 8999999)}",
+            },
+        )
         return unit
 
-    def account(self, owner: Unit, platform: str, name: str, *, big: bool = False, operator: Operator | None = None,
-                reason: str = "") -> None:
+    def account(
+        self,
+        owner: Unit,
+        platform: str,
+        name: str,
+        *,
+        big: bool = False,
+        operator: Operator | None = None,
+        reason: str = "",
+    ) -> None:
         uid = f"{platform[:2]}{owner.pk:04d}{len(self.accounts):05d}"
         base = self.rng.randint(20000, 400000) if big else self.rng.randint(300, 30000)
-        status = self.rng.choices([AccountStatus.ACTIVE, AccountStatus.PAUSED, AccountStatus.SUSPENDED],
-                                  [92, 5, 3])[0]
+        status = self.rng.choices(
+            [AccountStatus.ACTIVE, AccountStatus.PAUSED, AccountStatus.SUSPENDED], [92, 5, 3]
+        )[0]
         opened = self.today - dt.timedelta(days=self.rng.randint(400, 3600))
-        self.accounts.append(MediaAccount(
-            platform=platform, platform_uid=uid, name=name, owner=owner, operator=operator,
-            url=PLATFORM_HOSTS.get(platform, "https://www.example.gov.cn/") + uid,
-            content_type=ContentType.VIDEO if platform in VIDEO_PLATFORMS else ContentType.TEXT_IMAGE,
-            has_interaction=self.rng.random() > 0.04, verified=self.rng.random() > 0.1,
-            news_licence=big and platform == Platform.WECHAT_SUBSCRIPTION, opened_on=opened, status=status,
-            followers=base, duplicate_reason=reason,
-            purpose="发布政务信息、解读政策、回应关切、提供便民服务",
-            sections="政务动态|政策解读|便民服务",
-        ))
+        self.accounts.append(
+            MediaAccount(
+                platform=platform,
+                platform_uid=uid,
+                name=name,
+                owner=owner,
+                operator=operator,
+                url=PLATFORM_HOSTS.get(platform, "https://www.example.gov.cn/") + uid,
+                content_type=ContentType.VIDEO if platform in VIDEO_PLATFORMS else ContentType.TEXT_IMAGE,
+                has_interaction=self.rng.random() > 0.04,
+                verified=self.rng.random() > 0.1,
+                news_licence=big and platform == Platform.WECHAT_SUBSCRIPTION,
+                opened_on=opened,
+                status=status,
+                followers=base,
+                duplicate_reason=reason,
+                purpose="发布政务信息、解读政策、回应关切、提供便民服务",
+                sections="政务动态|政策解读|便民服务",
+            )
+        )
 
 
 def build_demo_region() -> dict:
@@ -148,27 +239,44 @@ def build_demo_region() -> dict:
         city_gov = b.unit("示例市人民政府", UnitKind.GOVERNMENT, city, None)
         city_office = b.unit("示例市人民政府办公室", UnitKind.GOVERNMENT_OFFICE, city, city_gov)
         b.unit("中共示例市委网络安全和信息化委员会办公室", UnitKind.OTHER, city, None)
-        media_center = b.unit("示例市融媒体中心", UnitKind.INSTITUTION, city, city_gov, AssessmentGroup.CITY_DEPARTMENT)
-        agency = Operator.objects.get_or_create(name="示例日报社新媒体中心", defaults={
-            "kind": Operator.Kind.NEWS_SITE, "qualification": "互联网新闻信息服务许可证 99920230001",
-            "nda_signed_on": dt.date(2025, 3, 1), "contract_ends_on": dt.date(2027, 2, 28), "no_subcontracting": True})[0]
-        in_house = Operator.objects.get_or_create(name=media_center.name, defaults={
-            "kind": Operator.Kind.SUBSIDIARY, "unit": media_center})[0]
+        media_center = b.unit(
+            "示例市融媒体中心", UnitKind.INSTITUTION, city, city_gov, AssessmentGroup.CITY_DEPARTMENT
+        )
+        agency = Operator.objects.get_or_create(
+            name="示例日报社新媒体中心",
+            defaults={
+                "kind": Operator.Kind.NEWS_SITE,
+                "qualification": "互联网新闻信息服务许可证 99920230001",
+                "nda_signed_on": dt.date(2025, 3, 1),
+                "contract_ends_on": dt.date(2027, 2, 28),
+                "no_subcontracting": True,
+            },
+        )[0]
+        in_house = Operator.objects.get_or_create(
+            name=media_center.name, defaults={"kind": Operator.Kind.SUBSIDIARY, "unit": media_center}
+        )[0]
         for platform in [*COUNTY_PLATFORMS, Platform.APP, Platform.WECHAT_SERVICE]:
             b.account(city_gov, platform, "示例发布", big=True, operator=in_house)
         b.account(city_office, Platform.WECHAT_MINIPROGRAM, "示例市政务服务", big=True)
         departments = [(n, s, UnitKind.DEPARTMENT) for n, s in CITY_DEPARTMENTS]
         departments += [(n, s, UnitKind.INSTITUTION) for n, s in CITY_INSTITUTIONS]
         for name, short, kind in departments:
-            unit = media_center if name == "融媒体中心" else b.unit(f"示例市{name}", kind, city, city_gov,
-                                                                  AssessmentGroup.CITY_DEPARTMENT)
+            unit = (
+                media_center
+                if name == "融媒体中心"
+                else b.unit(f"示例市{name}", kind, city, city_gov, AssessmentGroup.CITY_DEPARTMENT)
+            )
             count = b.rng.choice([2, 3, 3, 4, 4, 5])
             operator = agency if b.rng.random() < 0.15 else None
             for platform in b.rng.sample(DEPARTMENT_PLATFORMS, count):
                 b.account(unit, platform, f"示例{short}", operator=operator)
         # a real-life irregularity: a second Weibo account with a stated reason
-        b.account(b.unit("示例市公安局", UnitKind.DEPARTMENT, city, city_gov), Platform.WEIBO, "示例公安交警",
-                  reason="交通管理业务量大，经市政府办公室同意单独开设")
+        b.account(
+            b.unit("示例市公安局", UnitKind.DEPARTMENT, city, city_gov),
+            Platform.WEIBO,
+            "示例公安交警",
+            reason="交通管理业务量大，经市政府办公室同意单独开设",
+        )
         for county_name, townships in COUNTIES.items():
             _build_county(b, city, city_gov, county_name, townships, agency)
         MediaAccount.objects.bulk_create(b.accounts, batch_size=500, ignore_conflicts=True)
@@ -179,8 +287,9 @@ def build_demo_region() -> dict:
     return {"created": True, **_counts()}
 
 
-def _build_county(b: _Builder, city: Region, city_gov: Unit, county_name: str, townships: list[str],
-                  agency: Operator) -> None:
+def _build_county(
+    b: _Builder, city: Region, city_gov: Unit, county_name: str, townships: list[str], agency: Operator
+) -> None:
     short = county_name[:-1]
     region = b.region(county_name, RegionLevel.COUNTY, city)
     gov = b.unit(f"{county_name}人民政府", UnitKind.GOVERNMENT, region, city_gov, AssessmentGroup.COUNTY)
@@ -197,8 +306,10 @@ def _build_county(b: _Builder, city: Region, city_gov: Unit, county_name: str, t
     for township in townships:
         t_region = b.region(township, RegionLevel.TOWNSHIP, region)
         unit = b.unit(f"{county_name}{township}", UnitKind.TOWNSHIP, t_region, gov)
-        for platform in b.rng.sample([Platform.WECHAT_SUBSCRIPTION, Platform.DOUYIN, Platform.WECHAT_CHANNELS],
-                                     b.rng.choice([2, 2, 3, 3])):
+        for platform in b.rng.sample(
+            [Platform.WECHAT_SUBSCRIPTION, Platform.DOUYIN, Platform.WECHAT_CHANNELS],
+            b.rng.choice([2, 2, 3, 3]),
+        ):
             b.account(unit, platform, f"{short}{township}")
 
 
@@ -220,10 +331,22 @@ def _add_contacts(b: _Builder) -> None:
     have = set(Contact.objects.values_list("account_id", "role"))
     contacts = []
     for account_id in MediaAccount.objects.order_by("pk").values_list("pk", flat=True):
-        for role, position in [(Contact.Role.HEAD, "局长"), (Contact.Role.DEPUTY, "副局长"), (Contact.Role.ADMIN, "科员")]:
+        for role, position in [
+            (Contact.Role.HEAD, "局长"),
+            (Contact.Role.DEPUTY, "副局长"),
+            (Contact.Role.ADMIN, "科员"),
+        ]:
             if (account_id, role) not in have:
-                contacts.append(Contact(account_id=account_id, role=role, name=b.person(), position=position,
-                                        office_phone=f"0999-{b.rng.randrange(2000000, 8999999)}", mobile=b.mobile()))
+                contacts.append(
+                    Contact(
+                        account_id=account_id,
+                        role=role,
+                        name=b.person(),
+                        position=position,
+                        office_phone=f"0999-{b.rng.randrange(2000000, 8999999)}",
+                        mobile=b.mobile(),
+                    )
+                )
     Contact.objects.bulk_create(contacts, batch_size=1000)
 
 
@@ -234,22 +357,35 @@ def _add_follower_history(b: _Builder) -> None:
         growth = b.rng.uniform(0.02, 0.35)
         for week in range(52, -1, -1):
             day = b.today - dt.timedelta(weeks=week)
-            rows.append(FollowerCount(account_id=account_id, date=day,
-                                      followers=int(followers / (1 + growth * week / 52))))
+            rows.append(
+                FollowerCount(
+                    account_id=account_id, date=day, followers=int(followers / (1 + growth * week / 52))
+                )
+            )
     FollowerCount.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
 
 
 def _add_users() -> None:
     for demo in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=demo.username, defaults={
-            "role": demo.role, "unit": Unit.objects.get(name=demo.unit), "display_name": demo.description,
-            "is_staff": demo.role == Role.ADMIN, "is_superuser": demo.role == Role.ADMIN,
-        })
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={
+                "role": demo.role,
+                "unit": Unit.objects.get(name=demo.unit),
+                "display_name": demo.description,
+                "is_staff": demo.role == Role.ADMIN,
+                "is_superuser": demo.role == Role.ADMIN,
+            },
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
 
 
 def _counts() -> dict:
-    return {"regions": Region.objects.count(), "units": Unit.objects.count(),
-            "accounts": MediaAccount.objects.count(), "users": User.objects.count()}
+    return {
+        "regions": Region.objects.count(),
+        "units": Unit.objects.count(),
+        "accounts": MediaAccount.objects.count(),
+        "users": User.objects.count(),
+    }

@@ -30,7 +30,13 @@ from govmedia.registry.models import (
     Unit,
     UnitKind,
 )
-from govmedia.registry.spreadsheets import ACCOUNT_HEADERS, UNIT_HEADERS, SheetError, looks_like_formula, read_sheet
+from govmedia.registry.spreadsheets import (
+    ACCOUNT_HEADERS,
+    UNIT_HEADERS,
+    SheetError,
+    looks_like_formula,
+    read_sheet,
+)
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _PHONE = re.compile(r"^[0-9\-—()（）+ 转]{5,30}$")
@@ -232,7 +238,9 @@ def _order_units(rows: list[_UnitRow], existing: dict[str, Unit], report: Import
             if not place(by_name[row.parent], (*trail, row.name)):
                 return False
         elif row.parent and row.parent not in existing:
-            report.errors.append(RowError(row.number, "上级单位", row.parent, "上级单位不存在：请先导入或在本文件中列出"))
+            report.errors.append(
+                RowError(row.number, "上级单位", row.parent, "上级单位不存在：请先导入或在本文件中列出")
+            )
             return False
         placed.add(row.name)
         ordered.append(row)
@@ -262,7 +270,9 @@ def import_units(data: bytes, filename: str, *, acting_user=None, dry_run: bool 
     for row in ordered:
         problems = rules.owner_problems(row.name)
         for problem in problems:
-            report.warnings.append(RowError(row.number, "单位名称", row.name, problem.message + "；该单位不能作为账号主办单位"))
+            report.warnings.append(
+                RowError(row.number, "单位名称", row.name, problem.message + "；该单位不能作为账号主办单位")
+            )
     if report.errors:
         report.errors.sort(key=lambda e: e.row)
         raise ImportFailed(report)
@@ -287,16 +297,30 @@ def _resolve_region(row: _UnitRow, parent: Unit | None) -> Region:
     return elsewhere or Region.objects.create(name=row.region, parent=base, level=_NEXT_LEVEL[base.level])
 
 
-def _apply_units(ordered: list[_UnitRow], existing: dict[str, Unit], report: ImportReport, acting_user) -> None:
+def _apply_units(
+    ordered: list[_UnitRow], existing: dict[str, Unit], report: ImportReport, acting_user
+) -> None:
     for row in ordered:
         parent = existing.get(row.parent) if row.parent else None
         region = _resolve_region(row, parent)
         unit = existing.get(row.name)
-        values = {"kind": row.kind, "region": region, "parent": parent, "assessment_group": row.group,
-                  "contact_name": row.contact_name, "contact_phone": row.contact_phone}
+        values = {
+            "kind": row.kind,
+            "region": region,
+            "parent": parent,
+            "assessment_group": row.group,
+            "contact_name": row.contact_name,
+            "contact_phone": row.contact_phone,
+        }
         if unit is None:
             unit = Unit.objects.create(name=row.name, **values)
-            audit(acting_user, "registry.unit_created", unit, after=snapshot(unit), comment=f"导入第 {row.number} 行")
+            audit(
+                acting_user,
+                "registry.unit_created",
+                unit,
+                after=snapshot(unit),
+                comment=f"导入第 {row.number} 行",
+            )
             report.created += 1
         else:
             before = snapshot(unit)
@@ -307,16 +331,32 @@ def _apply_units(ordered: list[_UnitRow], existing: dict[str, Unit], report: Imp
                 for key in changed:
                     setattr(unit, key, values[key])
                 unit.save()
-                audit(acting_user, "registry.unit_updated", unit, before=before, after=snapshot(unit),
-                      comment=f"导入第 {row.number} 行")
+                audit(
+                    acting_user,
+                    "registry.unit_updated",
+                    unit,
+                    before=before,
+                    after=snapshot(unit),
+                    comment=f"导入第 {row.number} 行",
+                )
                 report.updated += 1
         existing[row.name] = unit
 
 
 # ---------------------------------------------------------------- accounts
 
-_ACCOUNT_FIELDS = ["name", "owner_id", "operator_id", "supervisor_id", "opened_on", "status", "content_type",
-                   "has_interaction", "followers", "url"]
+_ACCOUNT_FIELDS = [
+    "name",
+    "owner_id",
+    "operator_id",
+    "supervisor_id",
+    "opened_on",
+    "status",
+    "content_type",
+    "has_interaction",
+    "followers",
+    "url",
+]
 
 
 @dataclass
@@ -336,9 +376,13 @@ class _RegistryIndex:
         self.units_by_id = {u.pk: u for u in self.units.values()}
         self.regions = {r.pk: r for r in Region.objects.all()}
         self.operators = {o.name: o for o in Operator.objects.all()}
-        self.accounts = {(a.platform, a.platform_uid): a for a in MediaAccount.objects.exclude(platform_uid="")}
+        self.accounts = {
+            (a.platform, a.platform_uid): a for a in MediaAccount.objects.exclude(platform_uid="")
+        }
         self.heads = {c.account_id: c for c in Contact.objects.filter(role=Contact.Role.HEAD)}
-        self.by_owner: dict[int, list[tuple[str, str, str]]] = defaultdict(list)  # owner → (key, platform, name)
+        self.by_owner: dict[int, list[tuple[str, str, str]]] = defaultdict(
+            list
+        )  # owner → (key, platform, name)
         for account in MediaAccount.objects.exclude(status=AccountStatus.CLOSED).only(
             "owner_id", "platform", "platform_uid", "name"
         ):
@@ -354,7 +398,9 @@ class _RegistryIndex:
         if region_id not in self._forms:
             region = self.regions[region_id]
             ids = [int(p) for p in region.path.strip("/").split("/") if p]
-            self._forms[region_id] = rules.region_name_forms(self.regions[i] for i in ids if i in self.regions)
+            self._forms[region_id] = rules.region_name_forms(
+                self.regions[i] for i in ids if i in self.regions
+            )
         return self._forms[region_id]
 
     def supervisor_for(self, unit: Unit) -> Unit | None:
@@ -402,14 +448,27 @@ def _read_account_rows(sheet, index: _RegistryIndex, report: ImportReport) -> li
                 seen[key] = number
         if row.failed:
             continue
-        parsed.append(_AccountRow(
-            number=number,
-            values={"name": name, "platform": platform, "platform_uid": uid, "owner_id": owner.pk,
-                    "opened_on": opened_on, "status": status, "content_type": content_type,
-                    "has_interaction": interaction, "followers": followers, "url": url,
-                    "supervisor_id": getattr(index.supervisor_for(owner), "pk", None)},
-            head_name=head_name, head_mobile=head_mobile, operator_name=operator_name,
-        ))
+        parsed.append(
+            _AccountRow(
+                number=number,
+                values={
+                    "name": name,
+                    "platform": platform,
+                    "platform_uid": uid,
+                    "owner_id": owner.pk,
+                    "opened_on": opened_on,
+                    "status": status,
+                    "content_type": content_type,
+                    "has_interaction": interaction,
+                    "followers": followers,
+                    "url": url,
+                    "supervisor_id": getattr(index.supervisor_for(owner), "pk", None),
+                },
+                head_name=head_name,
+                head_mobile=head_mobile,
+                operator_name=operator_name,
+            )
+        )
     return parsed
 
 
@@ -430,9 +489,12 @@ def _rule_warnings(rows: list[_AccountRow], index: _RegistryIndex, report: Impor
         v = row.values
         unit_region = index.units_by_id[v["owner_id"]].region_id
         problems = rules.naming_problems(v["name"], index.region_forms(unit_region))
-        others = [(p, n) for k, (p, n) in after[v["owner_id"]].items() if k != (v["platform"], v["platform_uid"])]
-        problems += rules.duplicate_platform_problems(v["name"], labels[v["platform"]],
-                                                      [n for p, n in others if p == v["platform"]], "")
+        others = [
+            (p, n) for k, (p, n) in after[v["owner_id"]].items() if k != (v["platform"], v["platform_uid"])
+        ]
+        problems += rules.duplicate_platform_problems(
+            v["name"], labels[v["platform"]], [n for p, n in others if p == v["platform"]], ""
+        )
         problems += rules.consistency_problems(v["name"], [n for p, n in others if p != v["platform"]])
         for problem in problems:
             report.warnings.append(RowError(row.number, "账号名称", v["name"], problem.message))
@@ -466,7 +528,9 @@ def _operator_for(name: str, index: _RegistryIndex, new_operators: dict[str, Ope
     return new_operators[name]
 
 
-def _apply_accounts(rows: list[_AccountRow], index: _RegistryIndex, report: ImportReport, acting_user) -> None:
+def _apply_accounts(
+    rows: list[_AccountRow], index: _RegistryIndex, report: ImportReport, acting_user
+) -> None:
     new_operators: dict[str, Operator] = {}
     for row in rows:
         _operator_for(row.operator_name, index, new_operators)
@@ -491,7 +555,8 @@ def _apply_accounts(rows: list[_AccountRow], index: _RegistryIndex, report: Impo
         diff = [f for f in _ACCOUNT_FIELDS if getattr(account, f) != values[f]]
         head = index.heads.get(account.pk)
         head_changed = (row.head_name or row.head_mobile) and (
-            head is None or (head.name, head.mobile) != (row.head_name, row.head_mobile))
+            head is None or (head.name, head.mobile) != (row.head_name, row.head_mobile)
+        )
         if not diff and not head_changed:
             report.unchanged += 1
             continue
@@ -503,8 +568,17 @@ def _apply_accounts(rows: list[_AccountRow], index: _RegistryIndex, report: Impo
         changed_fields.update(diff)
         if diff:
             to_update.append(account)
-        entries.append(_account_entry(acting_user, "registry.account_updated", account, index, before=before,
-                                      after=snapshot(account, _ACCOUNT_FIELDS), comment=f"导入第 {row.number} 行"))
+        entries.append(
+            _account_entry(
+                acting_user,
+                "registry.account_updated",
+                account,
+                index,
+                before=before,
+                after=snapshot(account, _ACCOUNT_FIELDS),
+                comment=f"导入第 {row.number} 行",
+            )
+        )
         report.updated += 1
 
     MediaAccount.objects.bulk_create(to_create, batch_size=1000)
@@ -512,11 +586,24 @@ def _apply_accounts(rows: list[_AccountRow], index: _RegistryIndex, report: Impo
         MediaAccount.objects.bulk_update(to_update, sorted(changed_fields | {"updated_at"}), batch_size=1000)
     for account in to_create:
         follower_counts.append(FollowerCount(account=account, date=today, followers=account.followers))
-        entries.append(_account_entry(acting_user, "registry.account_created", account, index,
-                                      after=snapshot(account, _ACCOUNT_FIELDS), comment="批量导入"))
+        entries.append(
+            _account_entry(
+                acting_user,
+                "registry.account_created",
+                account,
+                index,
+                after=snapshot(account, _ACCOUNT_FIELDS),
+                comment="批量导入",
+            )
+        )
     _store_heads(rows, index, to_create, created_rows)
-    FollowerCount.objects.bulk_create(follower_counts, batch_size=1000, update_conflicts=True,
-                                      unique_fields=["account", "date"], update_fields=["followers"])
+    FollowerCount.objects.bulk_create(
+        follower_counts,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["account", "date"],
+        update_fields=["followers"],
+    )
     audit_many(entries)
 
 
@@ -527,11 +614,20 @@ def _store_heads(rows, index: _RegistryIndex, created, created_rows) -> None:
     for row in rows:
         if not (row.head_name or row.head_mobile):
             continue
-        account = created_by_row.get(id(row)) or index.accounts[(row.values["platform"], row.values["platform_uid"])]
+        account = (
+            created_by_row.get(id(row))
+            or index.accounts[(row.values["platform"], row.values["platform_uid"])]
+        )
         head = index.heads.get(account.pk)
         if head is None:
-            new_contacts.append(Contact(account=account, role=Contact.Role.HEAD, name=row.head_name or "未填写",
-                                        mobile=row.head_mobile))
+            new_contacts.append(
+                Contact(
+                    account=account,
+                    role=Contact.Role.HEAD,
+                    name=row.head_name or "未填写",
+                    mobile=row.head_mobile,
+                )
+            )
         elif (head.name, head.mobile) != (row.head_name, row.head_mobile):
             head.name, head.mobile = row.head_name or head.name, row.head_mobile
             changed.append(head)
@@ -543,6 +639,10 @@ def _account_entry(acting_user, action: str, account: MediaAccount, index: _Regi
     """An audit row for an account, scoped by its owner without loading the owner again."""
     entry = build_entry(acting_user, action, None, **kwargs)
     owner = index.units_by_id[account.owner_id]
-    entry.object_type, entry.object_id, entry.object_repr = "registry.mediaaccount", str(account.pk), account.name
+    entry.object_type, entry.object_id, entry.object_repr = (
+        "registry.mediaaccount",
+        str(account.pk),
+        account.name,
+    )
     entry.unit_id, entry.region_path = owner.pk, index.regions[owner.region_id].path
     return entry

@@ -21,8 +21,9 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=50)
     level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
     code = models.CharField("区划代码", max_length=12, blank=True)
-    parent = models.ForeignKey("self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
 
     scope_fields = ScopeFields(region_path="path", unit="units__id")
@@ -31,7 +32,9 @@ class Region(models.Model):
         verbose_name = "行政区划"
         verbose_name_plural = "行政区划"
         ordering = ["path"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_under_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_under_parent")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -72,10 +75,20 @@ class AssessmentGroup(models.TextChoices):
 class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100, unique=True)
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
-    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey("self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
-    assessment_group = models.CharField("考核类别", max_length=20, choices=AssessmentGroup.choices, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="行政区划", on_delete=models.PROTECT, related_name="units"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    assessment_group = models.CharField(
+        "考核类别", max_length=20, choices=AssessmentGroup.choices, blank=True
+    )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,10 +119,18 @@ class Operator(models.Model):
 
     name = models.CharField("运维单位", max_length=100, unique=True)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.IN_HOUSE)
-    unit = models.ForeignKey(Unit, verbose_name="对应单位", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="operator_records")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="对应单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="operator_records",
+    )
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
-    qualification = models.CharField("资质", max_length=200, blank=True, help_text="如：互联网新闻信息服务许可证编号")
+    qualification = models.CharField(
+        "资质", max_length=200, blank=True, help_text="如：互联网新闻信息服务许可证编号"
+    )
     nda_signed_on = models.DateField("保密协议签订日期", null=True, blank=True)
     contract_ends_on = models.DateField("合同到期日期", null=True, blank=True)
     no_subcontracting = models.BooleanField("承诺不转包", default=False)
@@ -159,24 +180,42 @@ class MediaAccount(models.Model):
     name = models.CharField("账号名称", max_length=100, db_index=True)
     url = models.URLField("主页链接", max_length=500, blank=True)
     qr_code = models.ImageField("二维码", upload_to="qr/", blank=True)
-    owner = models.ForeignKey(Unit, verbose_name="主办单位", on_delete=models.PROTECT, related_name="accounts")
-    supervisor = models.ForeignKey(Unit, verbose_name="主管单位", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="supervised_accounts")
-    operator = models.ForeignKey(Operator, verbose_name="运维单位", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="accounts")
-    content_type = models.CharField("内容类型", max_length=12, choices=ContentType.choices,
-                                    default=ContentType.TEXT_IMAGE)
+    owner = models.ForeignKey(
+        Unit, verbose_name="主办单位", on_delete=models.PROTECT, related_name="accounts"
+    )
+    supervisor = models.ForeignKey(
+        Unit,
+        verbose_name="主管单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_accounts",
+    )
+    operator = models.ForeignKey(
+        Operator,
+        verbose_name="运维单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    content_type = models.CharField(
+        "内容类型", max_length=12, choices=ContentType.choices, default=ContentType.TEXT_IMAGE
+    )
     has_interaction = models.BooleanField("互动功能", default=True)
     verified = models.BooleanField("已认证", default=False)
     news_licence = models.BooleanField("互联网新闻信息服务资质", default=False)
     purpose = models.CharField("功能定位", max_length=200, blank=True)
     sections = models.CharField("栏目设置", max_length=200, blank=True)
     opened_on = models.DateField("开通日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=12, choices=AccountStatus.choices, default=AccountStatus.ACTIVE,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=AccountStatus.choices, default=AccountStatus.ACTIVE, db_index=True
+    )
     followers = models.PositiveIntegerField("粉丝数", default=0)
     duplicate_reason = models.CharField(
-        "同平台多账号理由", max_length=200, blank=True,
+        "同平台多账号理由",
+        max_length=200,
+        blank=True,
         help_text="同一单位在同一平台已有账号时必须说明理由（001_…txt 第十条）",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -211,8 +250,9 @@ class Contact(models.Model):
         DEPUTY = "deputy", "分管负责人"
         ADMIN = "admin", "管理员"
 
-    account = models.ForeignKey(MediaAccount, verbose_name="账号", on_delete=models.CASCADE,
-                                related_name="contacts")
+    account = models.ForeignKey(
+        MediaAccount, verbose_name="账号", on_delete=models.CASCADE, related_name="contacts"
+    )
     role = models.CharField("职责", max_length=10, choices=Role.choices)
     name = models.CharField("姓名", max_length=50)
     position = models.CharField("职务", max_length=50, blank=True)
@@ -241,3 +281,6 @@ class FollowerCount(models.Model):
         verbose_name_plural = "粉丝数记录"
         ordering = ["account", "date"]
         constraints = [models.UniqueConstraint(fields=["account", "date"], name="follower_count_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.followers}"

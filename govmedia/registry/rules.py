@@ -61,8 +61,13 @@ def naming_problems(account_name: str, region_forms: set[str]) -> list[Problem]:
     """The name must carry a county-or-higher region's name (001_…txt 第十一条)."""
     if region_forms and not any(form in account_name for form in region_forms):
         example = min(region_forms, key=len)
-        return [Problem("name", f"账号名称“{account_name}”未体现县级以上行政区域名称（如“{example}”）（001 第十一条）",
-                        "warning")]
+        return [
+            Problem(
+                "name",
+                f"账号名称“{account_name}”未体现县级以上行政区域名称（如“{example}”）（001 第十一条）",
+                "warning",
+            )
+        ]
     return []
 
 
@@ -74,18 +79,32 @@ def duplicate_platform_problems(
         return []
     others = "、".join(others_on_platform[:3])
     if reason.strip():
-        return [Problem("duplicate_reason", f"该单位在{platform_label}已有账号（{others}），理由：{reason}", "warning")]
-    return [Problem("duplicate_reason",
-                    f"该单位在{platform_label}已有账号（{others}），原则上一个单位同一平台只开设一个账号，"
-                    f"如确需开设请填写理由（001 第十条）", "warning")]
+        return [
+            Problem(
+                "duplicate_reason", f"该单位在{platform_label}已有账号（{others}），理由：{reason}", "warning"
+            )
+        ]
+    return [
+        Problem(
+            "duplicate_reason",
+            f"该单位在{platform_label}已有账号（{others}），原则上一个单位同一平台只开设一个账号，"
+            f"如确需开设请填写理由（001 第十条）",
+            "warning",
+        )
+    ]
 
 
 def consistency_problems(account_name: str, other_names: Iterable[str]) -> list[Problem]:
     """Names on different platforms should match (001_…txt 第十一条)."""
     differing = sorted({n for n in other_names if n != account_name})
     if differing:
-        return [Problem("name", f"与本单位其他平台账号名称不一致（{'、'.join(differing[:3])}），原则上应保持一致（001 第十一条）",
-                        "warning")]
+        return [
+            Problem(
+                "name",
+                f"与本单位其他平台账号名称不一致（{'、'.join(differing[:3])}），原则上应保持一致（001 第十一条）",
+                "warning",
+            )
+        ]
     return []
 
 
@@ -96,12 +115,17 @@ def account_problems(account, *, require_reason: bool = True) -> list[Problem]:
     unit: Unit = account.owner
     problems = owner_problems(unit.name)
     problems += naming_problems(account.name, region_name_forms(unit.region.ancestors()))
-    siblings = MediaAccount.objects.filter(owner=unit).exclude(pk=account.pk).exclude(status=AccountStatus.CLOSED)
+    siblings = (
+        MediaAccount.objects.filter(owner=unit).exclude(pk=account.pk).exclude(status=AccountStatus.CLOSED)
+    )
     same_platform = [a.name for a in siblings if a.platform == account.platform]
-    duplicate = duplicate_platform_problems(account.name, account.get_platform_display(), same_platform,
-                                            account.duplicate_reason)
+    duplicate = duplicate_platform_problems(
+        account.name, account.get_platform_display(), same_platform, account.duplicate_reason
+    )
     if require_reason and same_platform and not account.duplicate_reason.strip():
         duplicate = [Problem(p.field, p.message, "error") for p in duplicate]
     problems += duplicate
-    problems += consistency_problems(account.name, [a.name for a in siblings if a.platform != account.platform])
+    problems += consistency_problems(
+        account.name, [a.name for a in siblings if a.platform != account.platform]
+    )
     return problems

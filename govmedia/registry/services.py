@@ -43,12 +43,23 @@ def visible_regions(user) -> QuerySet[Region]:
     return Region.objects.filter(Q(units__in=units)).distinct().order_by("path")
 
 
-def filter_accounts(accounts: QuerySet[MediaAccount], *, region: str = "", unit: str = "", platform: str = "",
-                    status: str = "", q: str = "") -> QuerySet[MediaAccount]:
+def filter_accounts(
+    accounts: QuerySet[MediaAccount],
+    *,
+    region: str = "",
+    unit: str = "",
+    platform: str = "",
+    status: str = "",
+    q: str = "",
+) -> QuerySet[MediaAccount]:
     """The matrix filters; unknown values select nothing rather than failing."""
     if region.isdigit():
         region_obj = Region.objects.filter(pk=region).only("path").first()
-        accounts = accounts.filter(owner__region__path__startswith=region_obj.path) if region_obj else accounts.none()
+        accounts = (
+            accounts.filter(owner__region__path__startswith=region_obj.path)
+            if region_obj
+            else accounts.none()
+        )
     if unit.isdigit():
         accounts = accounts.filter(owner_id=int(unit))
     if platform:
@@ -56,7 +67,9 @@ def filter_accounts(accounts: QuerySet[MediaAccount], *, region: str = "", unit:
     if status:
         accounts = accounts.filter(status=status)
     if q:
-        accounts = accounts.filter(Q(name__icontains=q) | Q(platform_uid__icontains=q) | Q(owner__name__icontains=q))
+        accounts = accounts.filter(
+            Q(name__icontains=q) | Q(platform_uid__icontains=q) | Q(owner__name__icontains=q)
+        )
     return accounts
 
 
@@ -80,7 +93,9 @@ def account_problems(account: MediaAccount) -> list[rules.Problem]:
     return rules.account_problems(account, require_reason=False)
 
 
-def do_save_account(account: MediaAccount, *, acting_user, contacts: dict[str, dict] | None = None) -> MediaAccount:
+def do_save_account(
+    account: MediaAccount, *, acting_user, contacts: dict[str, dict] | None = None
+) -> MediaAccount:
     """Create or change an account after checking every rule; warnings are returned on the object."""
     problems = rules.account_problems(account)
     errors = [p for p in problems if p.is_error]
@@ -90,20 +105,28 @@ def do_save_account(account: MediaAccount, *, acting_user, contacts: dict[str, d
         before = None
         if account.pk:
             before = snapshot(MediaAccount.objects.get(pk=account.pk))
-            followers_before = MediaAccount.objects.filter(pk=account.pk).values_list("followers", flat=True).first()
+            followers_before = (
+                MediaAccount.objects.filter(pk=account.pk).values_list("followers", flat=True).first()
+            )
         else:
             followers_before = None
         account.save()
         if followers_before != account.followers:
-            FollowerCount.objects.update_or_create(account=account, date=timezone.localdate(),
-                                                   defaults={"followers": account.followers})
+            FollowerCount.objects.update_or_create(
+                account=account, date=timezone.localdate(), defaults={"followers": account.followers}
+            )
         for role, values in (contacts or {}).items():
             if values.get("name"):
                 Contact.objects.update_or_create(account=account, role=role, defaults=values)
             else:
                 Contact.objects.filter(account=account, role=role).delete()
-        audit(acting_user, "registry.account_updated" if before else "registry.account_created", account,
-              before=before, after=snapshot(account))
+        audit(
+            acting_user,
+            "registry.account_updated" if before else "registry.account_created",
+            account,
+            before=before,
+            after=snapshot(account),
+        )
     account.warnings = [p for p in problems if not p.is_error]
     return account
 
@@ -112,8 +135,13 @@ def do_save_unit(unit: Unit, *, acting_user) -> Unit:
     with transaction.atomic():
         before = snapshot(Unit.objects.get(pk=unit.pk)) if unit.pk else None
         unit.save()
-        audit(acting_user, "registry.unit_updated" if before else "registry.unit_created", unit,
-              before=before, after=snapshot(unit))
+        audit(
+            acting_user,
+            "registry.unit_updated" if before else "registry.unit_created",
+            unit,
+            before=before,
+            after=snapshot(unit),
+        )
     return unit
 
 
@@ -123,23 +151,43 @@ def account_rows(accounts: QuerySet[MediaAccount]) -> list[list[object]]:
         Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list("account_id", "name")
     )
     mobiles = dict(
-        Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list("account_id", "mobile")
+        Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list(
+            "account_id", "mobile"
+        )
     )
     rows = []
     for a in accounts.select_related("owner", "operator"):
-        rows.append([
-            a.name, a.get_platform_display(), a.platform_uid, a.owner.name, a.operator.name if a.operator else "",
-            a.opened_on.strftime("%Y-%m-%d") if a.opened_on else "", a.get_status_display(),
-            a.get_content_type_display(), "有" if a.has_interaction else "无", heads.get(a.pk, ""),
-            mobiles.get(a.pk, ""), a.followers, a.url,
-        ])
+        rows.append(
+            [
+                a.name,
+                a.get_platform_display(),
+                a.platform_uid,
+                a.owner.name,
+                a.operator.name if a.operator else "",
+                a.opened_on.strftime("%Y-%m-%d") if a.opened_on else "",
+                a.get_status_display(),
+                a.get_content_type_display(),
+                "有" if a.has_interaction else "无",
+                heads.get(a.pk, ""),
+                mobiles.get(a.pk, ""),
+                a.followers,
+                a.url,
+            ]
+        )
     return rows
 
 
 def unit_rows(units: QuerySet[Unit]) -> list[list[object]]:
     return [
-        [u.name, u.parent.name if u.parent else "", u.get_kind_display(), u.region.name,
-         u.get_assessment_group_display() if u.assessment_group else "", u.contact_name, u.contact_phone]
+        [
+            u.name,
+            u.parent.name if u.parent else "",
+            u.get_kind_display(),
+            u.region.name,
+            u.get_assessment_group_display() if u.assessment_group else "",
+            u.contact_name,
+            u.contact_phone,
+        ]
         for u in units.select_related("parent", "region")
     ]
 
@@ -167,16 +215,28 @@ def export_file(kind: str, fmt: str, rows: list[list[object]]) -> tuple[bytes, s
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
         return write_csv(headers, rows), f"govmedia-{kind}-{stamp}.csv", "text/csv; charset=utf-8"
-    return (write_xlsx(title, headers, rows), f"govmedia-{kind}-{stamp}.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return (
+        write_xlsx(title, headers, rows),
+        f"govmedia-{kind}-{stamp}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def template_file(kind: str) -> bytes:
     from govmedia.registry.importing import CONTENT_TYPES, PLATFORMS, STATUSES, UNIT_KINDS
 
     if kind == "accounts":
-        choices = {"平台": list(PLATFORMS), "状态": list(STATUSES), "内容类型": list(CONTENT_TYPES),
-                   "互动功能": ["有", "无"]}
+        choices = {
+            "平台": list(PLATFORMS),
+            "状态": list(STATUSES),
+            "内容类型": list(CONTENT_TYPES),
+            "互动功能": ["有", "无"],
+        }
         return write_xlsx("账号", ACCOUNT_HEADERS, [], choices, TEMPLATE_NOTES["accounts"])
-    return write_xlsx("单位", UNIT_HEADERS, [], {"单位类型": list(UNIT_KINDS), "考核类别": ["县区", "市直部门和单位"]},
-                      TEMPLATE_NOTES["units"])
+    return write_xlsx(
+        "单位",
+        UNIT_HEADERS,
+        [],
+        {"单位类型": list(UNIT_KINDS), "考核类别": ["县区", "市直部门和单位"]},
+        TEMPLATE_NOTES["units"],
+    )

@@ -16,8 +16,21 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 UNIT_HEADERS = ["单位名称", "上级单位", "单位类型", "行政区划", "考核类别", "联系人", "联系电话"]
-ACCOUNT_HEADERS = ["账号名称", "平台", "账号ID", "主办单位", "运维单位", "开通日期", "状态", "内容类型", "互动功能",
-                   "负责人", "负责人手机", "粉丝数", "主页链接"]
+ACCOUNT_HEADERS = [
+    "账号名称",
+    "平台",
+    "账号ID",
+    "主办单位",
+    "运维单位",
+    "开通日期",
+    "状态",
+    "内容类型",
+    "互动功能",
+    "负责人",
+    "负责人手机",
+    "粉丝数",
+    "主页链接",
+]
 _FORMULA_START = ("=", "@", "\t", "\r")
 
 
@@ -109,8 +122,13 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def write_xlsx(title: str, headers: list[str], rows: list[list[object]], choices: dict[str, list[str]] | None = None,
-               notes: list[str] | None = None) -> bytes:
+def write_xlsx(
+    title: str,
+    headers: list[str],
+    rows: list[list[object]],
+    choices: dict[str, list[str]] | None = None,
+    notes: list[str] | None = None,
+) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title
@@ -125,8 +143,13 @@ def write_xlsx(title: str, headers: list[str], rows: list[list[object]], choices
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, len(header) * 2 + 4)
     for header, values in (choices or {}).items():
         column = sheet.cell(1, headers.index(header) + 1).column_letter
-        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                                    showErrorMessage=True, error=f"{header}只能填写：{'、'.join(values)}")
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(values) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            error=f"{header}只能填写：{'、'.join(values)}",
+        )
         validation.add(f"{column}2:{column}20000")
         sheet.add_data_validation(validation)
     sheet.freeze_panes = "A2"

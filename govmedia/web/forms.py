@@ -2,9 +2,25 @@ from django import forms
 
 from govmedia.registry.models import Contact, MediaAccount, Unit
 
-_ACCOUNT_FIELDS = ["name", "platform", "platform_uid", "owner", "operator", "url", "qr_code", "content_type",
-                   "has_interaction", "verified", "news_licence", "purpose", "sections", "opened_on", "status",
-                   "followers", "duplicate_reason"]
+_ACCOUNT_FIELDS = [
+    "name",
+    "platform",
+    "platform_uid",
+    "owner",
+    "operator",
+    "url",
+    "qr_code",
+    "content_type",
+    "has_interaction",
+    "verified",
+    "news_licence",
+    "purpose",
+    "sections",
+    "opened_on",
+    "status",
+    "followers",
+    "duplicate_reason",
+]
 
 
 class AccountForm(forms.ModelForm):
@@ -19,11 +35,16 @@ class AccountForm(forms.ModelForm):
             self.fields["owner"].queryset = units
         for role, label in Contact.Role.choices:
             contact = self.instance.contacts.filter(role=role).first() if self.instance.pk else None
-            self.fields[f"{role}_name"] = forms.CharField(label=f"{label}姓名", required=False, max_length=50,
-                                                          initial=getattr(contact, "name", ""))
+            self.fields[f"{role}_name"] = forms.CharField(
+                label=f"{label}姓名", required=False, max_length=50, initial=getattr(contact, "name", "")
+            )
             self.fields[f"{role}_mobile"] = forms.RegexField(
-                label=f"{label}手机", required=False, regex=r"^1[3-9]\d{9}$", initial=getattr(contact, "mobile", ""),
-                error_messages={"invalid": "应为 11 位手机号码"})
+                label=f"{label}手机",
+                required=False,
+                regex=r"^1[3-9]\d{9}$",
+                initial=getattr(contact, "mobile", ""),
+                error_messages={"invalid": "应为 11 位手机号码"},
+            )
 
     def clean_qr_code(self):
         image = self.cleaned_data.get("qr_code")
@@ -33,7 +54,10 @@ class AccountForm(forms.ModelForm):
 
     def contacts(self) -> dict[str, dict]:
         return {
-            role: {"name": self.cleaned_data.get(f"{role}_name", ""), "mobile": self.cleaned_data.get(f"{role}_mobile", "")}
+            role: {
+                "name": self.cleaned_data.get(f"{role}_name", ""),
+                "mobile": self.cleaned_data.get(f"{role}_mobile", ""),
+            }
             for role, _ in Contact.Role.choices
         }
 

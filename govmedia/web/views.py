@@ -53,14 +53,18 @@ def matrix(request):
 def account_detail(request, pk: int):
     account = get_for(request.user, services.visible_accounts(request.user), pk)
     history = AuditLog.objects.filter(object_type="registry.mediaaccount", object_id=str(pk))[:50]
-    return render(request, "web/account_detail.html", {
-        "account": account,
-        "contacts": account.contacts.all(),
-        "problems": services.account_problems(account),
-        "followers": account.follower_history.order_by("-date")[:30],
-        "history": history,
-        "can_write": scope_for(request.user).can_write,
-    })
+    return render(
+        request,
+        "web/account_detail.html",
+        {
+            "account": account,
+            "contacts": account.contacts.all(),
+            "problems": services.account_problems(account),
+            "followers": account.follower_history.order_by("-date")[:30],
+            "history": history,
+            "can_write": scope_for(request.user).can_write,
+        },
+    )
 
 
 @login_required
@@ -80,12 +84,17 @@ def account_qr(request, pk: int):
 def account_edit(request, pk: int | None = None):
     account = get_for(request.user, services.visible_accounts(request.user), pk, write=True) if pk else None
     require_write(request.user)
-    form = AccountForm(request.POST or None, request.FILES or None, instance=account,
-                       units=services.visible_units(request.user))
+    form = AccountForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=account,
+        units=services.visible_units(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.do_save_account(form.save(commit=False), acting_user=request.user,
-                                              contacts=form.contacts())
+            saved = services.do_save_account(
+                form.save(commit=False), acting_user=request.user, contacts=form.contacts()
+            )
         except services.RuleViolation as exc:
             for problem in exc.problems:
                 form.add_error(problem.field if problem.field in form.fields else None, problem.message)
@@ -118,12 +127,18 @@ def units(request):
 @login_required
 def unit_detail(request, pk: int):
     unit = get_for(request.user, services.visible_units(request.user), pk)
-    return render(request, "web/unit_detail.html", {
-        "unit": unit,
-        "accounts": services.visible_accounts(request.user).filter(owner=unit),
-        "children": services.visible_units(request.user).filter(parent=unit),
-        "history": scoped(AuditLog.objects.filter(object_type="registry.unit", object_id=str(pk)), request.user)[:50],
-    })
+    return render(
+        request,
+        "web/unit_detail.html",
+        {
+            "unit": unit,
+            "accounts": services.visible_accounts(request.user).filter(owner=unit),
+            "children": services.visible_units(request.user).filter(parent=unit),
+            "history": scoped(
+                AuditLog.objects.filter(object_type="registry.unit", object_id=str(pk)), request.user
+            )[:50],
+        },
+    )
 
 
 @login_required
@@ -157,10 +172,15 @@ def import_page(request):
         if upload.size > settings.IMPORT_MAX_BYTES:
             form.add_error("file", f"文件过大（超过 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB）")
         else:
-            run = importing.import_accounts if form.cleaned_data["kind"] == "accounts" else importing.import_units
+            run = (
+                importing.import_accounts
+                if form.cleaned_data["kind"] == "accounts"
+                else importing.import_units
+            )
             try:
-                report = run(upload.read(), upload.name, acting_user=request.user,
-                             dry_run=form.cleaned_data["dry_run"])
+                report = run(
+                    upload.read(), upload.name, acting_user=request.user, dry_run=form.cleaned_data["dry_run"]
+                )
             except importing.ImportFailed as failed:
                 report = failed.report
     return render(request, "web/import.html", {"form": form, "report": report})
@@ -170,8 +190,9 @@ def import_page(request):
 def export(request, kind: str):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     if kind == "accounts":
-        rows = services.account_rows(services.filter_accounts(services.visible_accounts(request.user),
-                                                              **_filters(request)))
+        rows = services.account_rows(
+            services.filter_accounts(services.visible_accounts(request.user), **_filters(request))
+        )
     elif kind == "units":
         rows = services.unit_rows(services.visible_units(request.user))
     else:
@@ -186,8 +207,10 @@ def export(request, kind: str):
 def template_download(request, kind: str):
     if kind not in {"accounts", "units"}:
         raise Http404
-    response = HttpResponse(services.template_file(kind),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        services.template_file(kind),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="govmedia-{kind}-template.xlsx"'
     return response
 
@@ -199,10 +222,21 @@ def audit_log(request):
     if action:
         entries = entries.filter(action__startswith=action)
     if request.GET.get("format") == "xlsx":
-        rows = [[e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), str(e.actor or "系统"), e.action, e.object_repr,
-                 "；".join(f"{k}: {b} → {a}" for k, b, a in e.changed_fields()), e.comment] for e in entries[:20000]]
+        rows = [
+            [
+                e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                str(e.actor or "系统"),
+                e.action,
+                e.object_repr,
+                "；".join(f"{k}: {b} → {a}" for k, b, a in e.changed_fields()),
+                e.comment,
+            ]
+            for e in entries[:20000]
+        ]
         content = write_xlsx("操作日志", ["时间", "操作人", "操作", "对象", "变更", "说明"], rows)
-        response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response["Content-Disposition"] = 'attachment; filename="govmedia-audit.xlsx"'
         return response
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))

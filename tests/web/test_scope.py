@@ -20,7 +20,9 @@ ALL_ACCOUNTS = {"city_account", "account_a", "account_a2", "town_account", "acco
 
 
 @pytest.mark.parametrize("persona", VISIBLE)
-def test_each_persona_sees_exactly_its_accounts_in_the_matrix_the_api_and_the_detail_pages(world, login, persona):
+def test_each_persona_sees_exactly_its_accounts_in_the_matrix_the_api_and_the_detail_pages(
+    world, login, persona
+):
     client = login(getattr(world, persona))
     page = client.get(reverse("web:matrix")).content.decode()
     api = {a["id"] for a in client.get("/api/accounts/").json()["results"]}
@@ -31,7 +33,9 @@ def test_each_persona_sees_exactly_its_accounts_in_the_matrix_the_api_and_the_de
         assert (account.pk in api) == expected, (persona, name)
         assert client.get(reverse("web:account", args=[account.pk])).status_code == (200 if expected else 404)
         assert client.get(f"/api/accounts/{account.pk}/").status_code == (200 if expected else 404)
-        assert client.get(reverse("web:account_qr", args=[account.pk])).status_code == (200 if expected else 404)
+        assert client.get(reverse("web:account_qr", args=[account.pk])).status_code == (
+            200 if expected else 404
+        )
 
 
 @pytest.mark.parametrize("persona", ["supervisor_b", "editor_a"])
@@ -48,7 +52,9 @@ def test_an_outsider_cannot_change_an_account_of_another_county_or_unit(world, l
 def test_read_only_roles_can_see_but_not_change(world, login, persona):
     client = login(getattr(world, persona))
     assert client.get(reverse("web:account", args=[world.account_a.pk])).status_code == 200
-    assert client.post(reverse("web:account_edit", args=[world.account_a.pk]), {"name": "x"}).status_code == 403
+    assert (
+        client.post(reverse("web:account_edit", args=[world.account_a.pk]), {"name": "x"}).status_code == 403
+    )
     assert client.get(reverse("web:import")).status_code == 403
 
 
@@ -65,13 +71,22 @@ def test_units_pages_and_api_are_scoped_like_accounts(world, login):
 
 def test_an_editor_can_only_create_accounts_for_its_own_unit(world, login):
     client = login(world.editor_a)
-    form = {"name": "青山教育", "platform": "weibo", "platform_uid": "new-1", "owner": world.dept_b.pk,
-            "content_type": "text_image", "status": "active", "followers": 0}
+    form = {
+        "name": "青山教育",
+        "platform": "weibo",
+        "platform_uid": "new-1",
+        "owner": world.dept_b.pk,
+        "content_type": "text_image",
+        "status": "active",
+        "followers": 0,
+    }
     response = client.post(reverse("web:account_new"), form)
     assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
     assert not MediaAccount.objects.filter(platform_uid="new-1").exists()
-    response = client.post(reverse("web:account_new"), {**form, "owner": world.dept_a.pk, "head_name": "赵六",
-                                                          "head_mobile": "13700137000"})
+    response = client.post(
+        reverse("web:account_new"),
+        {**form, "owner": world.dept_a.pk, "head_name": "赵六", "head_mobile": "13700137000"},
+    )
     assert response.status_code == 302
     created = MediaAccount.objects.get(platform_uid="new-1")
     assert created.contacts.get(role="head").name == "赵六"
@@ -80,18 +95,36 @@ def test_an_editor_can_only_create_accounts_for_its_own_unit(world, login):
 
 def test_a_second_account_on_the_same_platform_needs_a_reason(world, login):
     client = login(world.editor_a)
-    form = {"name": "青山教育二号", "platform": "wechat_subscription", "platform_uid": "dup-1",
-            "owner": world.dept_a.pk, "content_type": "text_image", "status": "active", "followers": 0}
+    form = {
+        "name": "青山教育二号",
+        "platform": "wechat_subscription",
+        "platform_uid": "dup-1",
+        "owner": world.dept_a.pk,
+        "content_type": "text_image",
+        "status": "active",
+        "followers": 0,
+    }
     response = client.post(reverse("web:account_new"), form)
     assert "请填写理由" in response.content.decode()
-    response = client.post(reverse("web:account_new"), {**form, "duplicate_reason": "招生咨询专用，经县政府办同意"})
+    response = client.post(
+        reverse("web:account_new"), {**form, "duplicate_reason": "招生咨询专用，经县政府办同意"}
+    )
     assert response.status_code == 302
 
 
 def test_the_audit_history_is_scoped(world, login):
-    login(world.editor_a).post(reverse("web:account_edit", args=[world.account_a.pk]), {
-        "name": "青山教育发布", "platform": "wechat_subscription", "platform_uid": "a-edu-wx",
-        "owner": world.dept_a.pk, "content_type": "text_image", "status": "active", "followers": 10})
+    login(world.editor_a).post(
+        reverse("web:account_edit", args=[world.account_a.pk]),
+        {
+            "name": "青山教育发布",
+            "platform": "wechat_subscription",
+            "platform_uid": "a-edu-wx",
+            "owner": world.dept_a.pk,
+            "content_type": "text_image",
+            "status": "active",
+            "followers": 10,
+        },
+    )
     assert AuditLog.objects.count() == 1
     assert "青山教育发布" in login(world.supervisor_a).get(reverse("web:audit")).content.decode()
     assert "青山教育发布" not in login(world.supervisor_b).get(reverse("web:audit")).content.decode()

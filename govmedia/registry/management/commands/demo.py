@@ -9,8 +9,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = build_demo_region()
         verb = "已建立" if result["created"] else "已存在"
-        self.stdout.write(f"演示地区{verb}：{result['regions']} 个行政区划、{result['units']} 个单位、"
-                          f"{result['accounts']} 个账号、{result['users']} 个用户")
-        self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(
+            f"演示地区{verb}：{result['regions']} 个行政区划、{result['units']} 个单位、"
+            f"{result['accounts']} 个账号、{result['users']} 个用户"
+        )
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<10} {user.description}")
