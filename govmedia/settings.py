@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "axes",
     "govmedia.core",
     "govmedia.registry",
+    "govmedia.content",
+    "govmedia.filings",
     "govmedia.web",
     "govmedia.api",
 ]

@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand
 
 from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
 
+# Each app's demo builder, run in order after the registry; each must be idempotent.
+DEMO_BUILDERS: list = []
+
 
 class Command(BaseCommand):
     help = "建立演示地区“示例市”（可重复执行，不会重复创建）"
@@ -13,6 +16,8 @@ class Command(BaseCommand):
             f"演示地区{verb}：{result['regions']} 个行政区划、{result['units']} 个单位、"
             f"{result['accounts']} 个账号、{result['users']} 个用户"
         )
+        for builder in DEMO_BUILDERS:
+            self.stdout.write(builder())
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for user in DEMO_USERS:
             self.stdout.write(f"  {user.username:<10} {user.description}")
