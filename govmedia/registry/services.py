@@ -43,6 +43,17 @@ def visible_regions(user) -> QuerySet[Region]:
     return Region.objects.filter(Q(units__in=units)).distinct().order_by("path")
 
 
+def public_accounts() -> QuerySet[MediaAccount]:
+    """What the public matrix shows: accounts in operation, without contacts."""
+    return MediaAccount.objects.filter(
+        status__in=[AccountStatus.ACTIVE, AccountStatus.PAUSED]
+    ).select_related("owner", "owner__region")
+
+
+def public_regions() -> QuerySet[Region]:
+    return Region.objects.filter(level__in=["city", "county"]).order_by("path")
+
+
 def filter_accounts(
     accounts: QuerySet[MediaAccount],
     *,

@@ -70,13 +70,9 @@ def account_detail(request, pk: int):
 @login_required
 def account_qr(request, pk: int):
     account = get_for(request.user, services.visible_accounts(request.user), pk)
-    if account.qr_code:
-        return HttpResponse(account.qr_code.read(), content_type="image/png")
-    if not account.url:
+    if not account.url and not account.qr_code:
         raise Http404("该账号没有主页链接")
-    buffer = io.BytesIO()
-    qrcode.make(account.url, box_size=6, border=2).save(buffer, format="PNG")
-    return HttpResponse(buffer.getvalue(), content_type="image/png")
+    return _qr_response(account)
 
 
 @login_required
@@ -143,19 +139,25 @@ def unit_detail(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request, pk: int):
-    unit = get_for(request.user, services.visible_units(request.user), pk, write=True)
+def unit_edit(request, pk: int | None = None):
+    if pk is None:
+        if not _can_manage_region(request.user):
+            raise PermissionDenied("只有主管单位和系统管理员可以新增单位")
+        unit = None
+    else:
+        unit = get_for(request.user, services.visible_units(request.user), pk, write=True)
     form = UnitForm(request.POST or None, instance=unit)
     form.fields["parent"].queryset = services.visible_units(request.user)
     form.fields["region"].queryset = services.visible_regions(request.user)
     if request.method == "POST" and form.is_valid():
-        services.do_save_unit(form.save(commit=False), acting_user=request.user)
+        saved = services.do_save_unit(form.save(commit=False), acting_user=request.user)
         messages.success(request, "单位信息已保存")
-        return redirect("web:unit", pk=unit.pk)
+        return redirect("web:unit", pk=saved.pk)
     return render(request, "web/unit_form.html", {"form": form, "unit": unit})
 
 
-def _can_import(user) -> bool:
+def _can_manage_region(user) -> bool:
+    """Supervising offices and administrators manage a whole region (import, new units)."""
     scope = scope_for(user)
     return scope.can_write and (scope.everything or bool(scope.region_paths))
 
@@ -163,7 +165,7 @@ def _can_import(user) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request):
-    if not _can_import(request.user):
+    if not _can_manage_region(request.user):
         raise PermissionDenied("只有主管单位和系统管理员可以批量导入")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -241,6 +243,42 @@ def audit_log(request):
         return response
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/audit.html", {"page": page, "action": action})
+
+
+def public_matrix(request):
+    """The published account matrix (政务新媒体矩阵公示): active accounts, no personal data."""
+    accounts = services.filter_accounts(
+        services.public_accounts(),
+        region=request.GET.get("region", ""),
+        platform=request.GET.get("platform", ""),
+        q=request.GET.get("q", "").strip(),
+    )
+    page = Paginator(accounts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/public_matrix.html",
+        {
+            "page": page,
+            "platforms": Platform.choices,
+            "regions": services.public_regions(),
+            "filters": {k: request.GET.get(k, "") for k in ("region", "platform", "q")},
+        },
+    )
+
+
+def public_qr(request, pk: int):
+    account = services.public_accounts().filter(pk=pk).first()
+    if account is None or not account.url:
+        raise Http404("账号不存在或未公开")
+    return _qr_response(account)
+
+
+def _qr_response(account):
+    if account.qr_code:
+        return HttpResponse(account.qr_code.read(), content_type="image/png")
+    buffer = io.BytesIO()
+    qrcode.make(account.url, box_size=6, border=2).save(buffer, format="PNG")
+    return HttpResponse(buffer.getvalue(), content_type="image/png")
 
 
 def healthz(request):
