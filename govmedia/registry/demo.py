@@ -145,16 +145,25 @@ class DemoUser:
     role: str
     unit: str
     description: str
+    person: str
 
 
 DEMO_USERS = [
-    DemoUser("admin", Role.ADMIN, "示例市人民政府办公室", "系统管理员"),
-    DemoUser("city", Role.SUPERVISOR, "示例市人民政府办公室", "市政府办公室（全市主管单位）"),
-    DemoUser("qingshan", Role.SUPERVISOR, "青山县人民政府办公室", "青山县政府办公室（县级主管单位）"),
-    DemoUser("linhe", Role.SUPERVISOR, "临河区人民政府办公室", "临河区政府办公室（区级主管单位）"),
-    DemoUser("editor", Role.EDITOR, "示例市教育局", "市教育局新媒体编辑（主办单位）"),
-    DemoUser("reviewer", Role.REVIEWER, "示例市教育局", "市教育局办公室主任（审核人）"),
-    DemoUser("observer", Role.OBSERVER, "中共示例市委网络安全和信息化委员会办公室", "市委网信办（只读观察）"),
+    DemoUser("admin", Role.ADMIN, "示例市人民政府办公室", "系统管理员", "系统管理员"),
+    DemoUser("city", Role.SUPERVISOR, "示例市人民政府办公室", "市政府办公室（全市主管单位）", "周文华"),
+    DemoUser(
+        "qingshan", Role.SUPERVISOR, "青山县人民政府办公室", "青山县政府办公室（县级主管单位）", "林晓东"
+    ),
+    DemoUser("linhe", Role.SUPERVISOR, "临河区人民政府办公室", "临河区政府办公室（区级主管单位）", "何静"),
+    DemoUser("editor", Role.EDITOR, "示例市教育局", "市教育局新媒体编辑（主办单位）", "陈佳欣"),
+    DemoUser("reviewer", Role.REVIEWER, "示例市教育局", "市教育局办公室主任（审核人）", "赵建国"),
+    DemoUser(
+        "observer",
+        Role.OBSERVER,
+        "中共示例市委网络安全和信息化委员会办公室",
+        "市委网信办（只读观察）",
+        "孙悦",
+    ),
 ]
 
 

@@ -250,6 +250,8 @@ class Contact(models.Model):
         DEPUTY = "deputy", "分管负责人"
         ADMIN = "admin", "管理员"
 
+    ROLE_ORDER = [Role.HEAD, Role.DEPUTY, Role.ADMIN]
+
     account = models.ForeignKey(
         MediaAccount, verbose_name="账号", on_delete=models.CASCADE, related_name="contacts"
     )

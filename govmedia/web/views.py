@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from govmedia.core.models import AuditLog
 from govmedia.core.scoping import get_for, require_write, scope_for, scoped
 from govmedia.registry import importing, services
-from govmedia.registry.models import AccountStatus, Platform, Unit
+from govmedia.registry.models import AccountStatus, Contact, Platform, Unit
 from govmedia.registry.spreadsheets import write_xlsx
 from govmedia.web.forms import AccountForm, ImportForm, UnitForm
 
@@ -58,7 +58,7 @@ def account_detail(request, pk: int):
         "web/account_detail.html",
         {
             "account": account,
-            "contacts": account.contacts.all(),
+            "contacts": sorted(account.contacts.all(), key=lambda c: Contact.ROLE_ORDER.index(c.role)),
             "problems": services.account_problems(account),
             "followers": account.follower_history.order_by("-date")[:30],
             "history": history,
