@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "axes",
     "govmedia.core",
     "govmedia.registry",
+    "govmedia.riskcheck",
     "govmedia.content",
     "govmedia.filings",
     "govmedia.web",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("govmedia.api.urls")),
     *auth_urlpatterns,
+    path("riskcheck/", include("govmedia.riskcheck.urls")),
     path("filings/", include("govmedia.filings.urls")),
     path("content/", include("govmedia.content.urls")),
     path("", include("govmedia.web.urls")),
