@@ -75,6 +75,57 @@ def checker_for(region: Region | None) -> Checker:
     return cached
 
 
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class UploadRefused(ValueError):
+    """An uploaded file we will not read, with the reason in Chinese."""
+
+
+def text_of_upload(name: str, data: bytes, size: int) -> str:
+    """The text of an uploaded .txt or .docx file, checked by content, not only by name."""
+    if size > MAX_UPLOAD_BYTES:
+        raise UploadRefused("文件超过 5 MB")
+    lowered = name.lower()
+    if lowered.endswith(".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        raise UploadRefused("文本文件编码无法识别，请另存为 UTF-8")
+    if lowered.endswith(".docx"):
+        return _docx_text(data)
+    raise UploadRefused("只支持 .txt 和 .docx 文件")
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+    import zipfile
+
+    import docx
+
+    buffer = io.BytesIO(data)
+    if not zipfile.is_zipfile(buffer):
+        raise UploadRefused("文件不是有效的 .docx 文档")
+    try:
+        with zipfile.ZipFile(buffer) as archive:
+            if "word/document.xml" not in archive.namelist():
+                raise UploadRefused("文件不是有效的 .docx 文档")
+            if sum(i.file_size for i in archive.infolist()) > 20 * MAX_UPLOAD_BYTES:
+                raise UploadRefused("文档解压后过大，已拒绝")
+        document = docx.Document(io.BytesIO(data))
+    except UploadRefused:
+        raise
+    except Exception:  # python-docx raises many kinds for a broken document
+        raise UploadRefused("无法读取该 .docx 文档，请用 Word 或 WPS 另存后重试") from None
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs.append("\t".join(cell.text for cell in row.cells))
+    return "\n".join(paragraphs)
+
+
 @dataclass(frozen=True)
 class Segment:
     text: str

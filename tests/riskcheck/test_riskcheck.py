@@ -27,7 +27,7 @@ def test_clean_text_reports_no_problem(world, login):
 
 def test_an_empty_or_oversized_text_gets_a_chinese_message(world, login):
     client = login(world.editor_a)
-    assert "该字段是必填项" in client.post(reverse("riskcheck:check"), {"text": ""}).content.decode()
+    assert "请粘贴文本或上传文件" in client.post(reverse("riskcheck:check"), {"text": ""}).content.decode()
     assert "一次最多检测" in client.post(reverse("riskcheck:check"), {"text": "字" * 50_001}).content.decode()
 
 
@@ -55,3 +55,38 @@ def test_segments_cover_the_whole_text_once():
     text = "国家总理李强在国办发[2018]123号文件上批示，电话13800138000。"
     hits = Checker.default().check(text)
     assert "".join(s.text for s in segments(text, hits)) == text
+
+
+def _docx(*paragraphs: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_uploaded_docx_is_read_and_checked(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("稿件.docx", _docx("标题", "国家总理李强主持召开国务院常务会议。"))
+    page = login(world.editor_a).post(reverse("riskcheck:check"), {"upload": upload}).content.decode()
+    assert "严重问题 1 处" in page
+
+
+def test_a_hostile_or_fake_upload_is_refused_in_chinese(world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(world.editor_a)
+    fake = SimpleUploadedFile("稿件.docx", b"MZ\x90\x00 not a document")
+    assert (
+        "不是有效的 .docx 文档" in client.post(reverse("riskcheck:check"), {"upload": fake}).content.decode()
+    )
+    exe = SimpleUploadedFile("run.exe", b"MZ")
+    assert "只支持 .txt 和 .docx" in client.post(reverse("riskcheck:check"), {"upload": exe}).content.decode()
+    gbk = SimpleUploadedFile("稿件.txt", "国家总理李强".encode("gb18030"))
+    assert "严重问题 1 处" in client.post(reverse("riskcheck:check"), {"upload": gbk}).content.decode()
