@@ -50,6 +50,8 @@ class Entry:
     - ``not_before``/``not_after``: strings that, right before/after the match, make it a
       different word (农业部 + 门 = 农业部门);
     - ``near`` + ``window``: only when one of these strings is within ``window`` chars;
+    - ``unless_near``: not when one of these is within ``window`` chars (a warning that
+      quotes a false advertising claim, a Party congress that may be 隆重召开);
     - ``commercial``: only when a commercial cue is within ``window`` chars;
     - ``historical_ok``: fine after 原/前/时任 …, or inside a document title 《…》;
     - ``kind``: ``hit`` (report), ``allow`` (a fixed name that shadows shorter terms),
@@ -70,6 +72,7 @@ class Entry:
     not_before: tuple[str, ...] = ()
     not_after: tuple[str, ...] = ()
     near: tuple[str, ...] = ()
+    unless_near: tuple[str, ...] = ()
     window: int = 12
     commercial: bool = False
     historical_ok: bool = False
@@ -99,6 +102,8 @@ class Entry:
         if self.historical_ok and (is_historical(text, start) or in_book_title(text, start)):
             return False
         if self.near and not _near(text, start, end, self.near, self.window):
+            return False
+        if self.unless_near and _near(text, start, end, self.unless_near, self.window):
             return False
         return not (self.commercial and not _near(text, start, end, COMMERCIAL_CUES, self.window))
 
@@ -136,7 +141,7 @@ def entry_from_mapping(row: Mapping[str, Any], **defaults: Any) -> Entry:
     merged = {**defaults, **{k: v for k, v in row.items() if v not in (None, "")}}
     known = {
         "term", "category", "rule", "severity", "element", "suggestion", "source", "kind",
-        "valid_from", "valid_until", "quotes", "not_before", "not_after", "near", "window",
+        "valid_from", "valid_until", "quotes", "not_before", "not_after", "near", "unless_near", "window",
         "commercial", "historical_ok",
     }  # fmt: skip
     extra = tuple(sorted((k, v) for k, v in merged.items() if k not in known))
@@ -155,6 +160,7 @@ def entry_from_mapping(row: Mapping[str, Any], **defaults: Any) -> Entry:
         not_before=_tuple(merged.get("not_before")),
         not_after=_tuple(merged.get("not_after")),
         near=_tuple(merged.get("near")),
+        unless_near=_tuple(merged.get("unless_near")),
         window=int(merged.get("window", 12)),
         commercial=bool(merged.get("commercial", False)),
         historical_ok=bool(merged.get("historical_ok", False)),

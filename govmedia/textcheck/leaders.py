@@ -101,33 +101,38 @@ def leader_entries(data: Mapping[str, Any], roster: Roster) -> list[Entry]:
     for row in data.get("wrong_titles", ()):
         entries.append(entry_from_mapping(row, category="leader", rule="leader.wrong_title",
                                           severity="serious", element="political", source=SOURCE))  # fmt: skip
-    entries.extend(_name_variants(roster))
+    entries.extend(
+        _name_variants(roster, tuple(data.get("context_words", ())), data.get("misspellings") or {})
+    )
     return entries
 
 
-def _name_variants(roster: Roster) -> Iterable[Entry]:
+def _name_variants(
+    roster: Roster, context_words: tuple[str, ...], known: Mapping[str, list[str]]
+) -> Iterable[Entry]:
     words = word_freq()
     people = set(roster.people)
-    near = tuple(t for t in roster.short_titles if len(t) >= 2) + tuple(people)
+    near = tuple(t for t in roster.short_titles if len(t) >= 2) + tuple(people) + context_words
     seen: set[str] = set()
     for name in roster.people:
+        candidates = list(known.get(name, ()))
         for i, ch in enumerate(name):
-            for alt in confusable(ch, other_tones=True):
-                variant = name[:i] + alt + name[i + 1 :]
-                if variant == name or variant in people or variant in seen:
-                    continue
-                seen.add(variant)
-                contextual = name in roster.needs_context or variant in words
-                yield Entry(
-                    term=variant,
-                    category="leader",
-                    rule="leader.name_variant",
-                    severity="serious",
-                    element="political",
-                    suggestion=name,
-                    source=SOURCE,
-                    kind="hit",
-                    near=near if contextual else (),
-                    window=8,
-                    not_after=tuple(people) if contextual else (),
-                )
+            candidates += [name[:i] + alt + name[i + 1 :] for alt in confusable(ch, other_tones=True)]
+        for variant in candidates:
+            if variant == name or variant in people or variant in seen:
+                continue
+            seen.add(variant)
+            contextual = name in roster.needs_context or variant in words
+            yield Entry(
+                term=variant,
+                category="leader",
+                rule="leader.name_variant",
+                severity="serious",
+                element="political",
+                suggestion=name,
+                source=SOURCE,
+                kind="hit",
+                near=near if contextual else (),
+                window=8,
+                not_after=tuple(people) if contextual else (),
+            )
