@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "govmedia.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "govmedia.urls"
@@ -121,6 +122,9 @@ if env_bool("GOVMEDIA_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GOVMEDIA_HSTS_SUBDOMAINS", True)
+    # Joining the browsers' preload list is the domain owner's decision, not the application's.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,562 @@
+"""Ingestion: the only code that writes posts, messages, stats and connection health.
+
+Every write is an upsert keyed by (account, platform id) — or a stable content hash where a
+platform gives no id — done in small transactions, so re-running any collection or import
+changes nothing and a run killed half-way, started again, ends with the same rows.
+Functions here take IDs and return JSON-safe summaries, ready to be Celery tasks (issue 11).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from govmedia.content import credentials as creds
+from govmedia.content.connectors import connector_for
+from govmedia.content.connectors.base import ConnectorError, ErrorKind, MessageData, PostData, StatsData
+from govmedia.content.models import Connection, Health, Message, Post, PostStat, Source
+from govmedia.content.risk import check_post_text
+from govmedia.core.audit import audit
+from govmedia.registry.models import FollowerCount, MediaAccount
+
+COUNT_FIELDS = ("reads", "likes", "shares", "comments", "zaikan")
+TEXT_FIELDS = ("published_at", "title", "body", "url", "kind", "is_original", "repost_source")
+BATCH = 1000
+RECOLLECT_OVERLAP = dt.timedelta(days=3)  # stats of recent posts keep changing
+FIRST_COLLECTION = dt.timedelta(days=365)
+
+
+@dataclass
+class IngestSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    messages_created: int = 0
+    messages_updated: int = 0
+    followers_days: int = 0
+    error: str = ""
+    error_kind: str = ""
+
+    def add(self, other: IngestSummary) -> IngestSummary:
+        for name in (
+            "created",
+            "updated",
+            "unchanged",
+            "messages_created",
+            "messages_updated",
+            "followers_days",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def text(self) -> str:
+        line = (
+            f"内容新增 {self.created} 条、更新 {self.updated} 条、无变化 {self.unchanged} 条；"
+            f"留言新增 {self.messages_created} 条、更新 {self.messages_updated} 条"
+        )
+        return line + (f"；失败：{self.error}" if self.error else "")
+
+
+# ---------------------------------------------------------------- hashing and masking
+
+
+def content_hash(title: str, body: str) -> str:
+    return hashlib.sha256(f"{title.strip()}\n{body.strip()}".encode()).hexdigest()
+
+
+def stable_post_id(published_at: dt.datetime, title: str, body: str) -> str:
+    """An id for platforms (and spreadsheets) that give none: same post, same id, every time."""
+    minute = timezone.localtime(published_at).strftime("%Y-%m-%d %H:%M")
+    return "h:" + hashlib.sha256(f"{minute}\n{title.strip()}\n{body.strip()}".encode()).hexdigest()[:40]
+
+
+def mask_author(handle: str) -> str:
+    """Keep only a salted hash of the author: enough to group one person's messages, no more."""
+    if not handle:
+        return ""
+    from django.conf import settings
+
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:author:{handle}".encode()).hexdigest()
+    return "网友" + digest[:8]
+
+
+# ---------------------------------------------------------------- posts
+
+
+def _post_values(data: PostData) -> dict:
+    return {
+        "published_at": data.published_at,
+        "title": (data.title or "")[:300],
+        "body": data.body or "",
+        "url": (data.url or "")[:1000],
+        "kind": data.kind or "article",
+        "is_original": bool(data.is_original),
+        "repost_source": (data.repost_source or "")[:200],
+    }
+
+
+def ingest_post_batch(
+    pairs: Iterable[tuple[int, PostData]], *, source: str, check: bool = True, now: dt.datetime | None = None
+) -> IngestSummary:
+    """Upsert one batch of (account id, post) in one transaction; blank counts keep stored ones."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    latest: dict[tuple[int, str], PostData] = {}
+    for account_id, data in pairs:
+        latest[(account_id, data.platform_post_id)] = data
+    summary = IngestSummary()
+    if not latest:
+        return summary
+    account_ids = {a for a, _ in latest}
+    post_ids = {p for _, p in latest}
+    with transaction.atomic():
+        existing = {
+            (p.account_id, p.platform_post_id): p
+            for p in Post.objects.filter(account_id__in=account_ids, platform_post_id__in=post_ids).only(
+                "id", "account_id", "platform_post_id", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS
+            )
+        }
+        new, changed, rechecked, stat_posts = [], [], [], []
+        for key, data in latest.items():
+            values = _post_values(data)
+            counts = {name: getattr(data, name) for name in COUNT_FIELDS}
+            digest = content_hash(values["title"], values["body"])
+            post = existing.get(key)
+            if post is None:
+                hits = check_post_text(values["title"], values["body"]) if check else None
+                post = Post(
+                    account_id=key[0],
+                    platform_post_id=key[1],
+                    content_hash=digest,
+                    fetched_at=now,
+                    source=source,
+                    risk_hits=hits or [],
+                    risk_checked_at=now if hits is not None else None,
+                    **values,
+                    **counts,
+                )
+                new.append(post)
+                if any(v is not None for v in counts.values()):
+                    stat_posts.append(post)
+                continue
+            dirty = False
+            for name, value in values.items():
+                if getattr(post, name) != value:
+                    setattr(post, name, value)
+                    dirty = True
+            counts_dirty = False
+            for name, value in counts.items():
+                if value is not None and getattr(post, name) != value:
+                    setattr(post, name, value)
+                    counts_dirty = True
+            if post.content_hash != digest:
+                post.content_hash = digest
+                if check:
+                    hits = check_post_text(post.title, post.body)
+                    if hits is not None:
+                        post.risk_hits, post.risk_checked_at = hits, now
+                        rechecked.append(post)
+            if dirty or counts_dirty:
+                post.fetched_at = now
+                changed.append(post)
+                if counts_dirty:
+                    stat_posts.append(post)
+            else:
+                summary.unchanged += 1
+        if new:
+            Post.objects.bulk_create(new, batch_size=500)
+            if any(p.pk is None for p in new):  # SQLite before 3.35 returns no ids
+                ids = dict(
+                    Post.objects.filter(
+                        account_id__in=account_ids, platform_post_id__in=[p.platform_post_id for p in new]
+                    ).values_list("platform_post_id", "id")
+                )
+                for p in new:
+                    p.pk = p.id = ids[p.platform_post_id]
+        if changed:
+            fields = ["fetched_at", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS]
+            if rechecked:
+                fields += ["risk_hits", "risk_checked_at"]
+            Post.objects.bulk_update(changed, fields, batch_size=500)
+        if stat_posts:
+            PostStat.objects.bulk_create(
+                [
+                    PostStat(post_id=p.pk, date=today, **{n: getattr(p, n) for n in COUNT_FIELDS})
+                    for p in stat_posts
+                ],
+                update_conflicts=True,
+                unique_fields=["post", "date"],
+                update_fields=list(COUNT_FIELDS),
+                batch_size=500,
+            )
+    summary.created, summary.updated = len(new), len(changed)
+    return summary
+
+
+def ingest_posts(
+    account_id: int, posts: Iterable[PostData], *, source: str = Source.CONNECTOR
+) -> IngestSummary:
+    summary = IngestSummary()
+    batch: list[tuple[int, PostData]] = []
+    for post in posts:
+        batch.append((account_id, post))
+        if len(batch) >= BATCH:
+            summary.add(ingest_post_batch(batch, source=source))
+            batch = []
+    return summary.add(ingest_post_batch(batch, source=source))
+
+
+# ---------------------------------------------------------------- messages
+
+
+def _message_values(data: MessageData) -> dict:
+    return {
+        "received_at": data.received_at,
+        "kind": data.kind or "comment",
+        "text": data.text or "",
+        "reply_text": data.reply_text or "",
+        "replied_at": data.replied_at,
+        "replied_by": (data.replied_by or "")[:50],
+    }
+
+
+def ingest_message_batch(
+    pairs: Iterable[tuple[int, MessageData]], *, source: str, now: dt.datetime | None = None
+) -> IngestSummary:
+    """Upsert (account id, message); a reply that arrives later updates the stored message."""
+    now = now or timezone.now()
+    latest = {(a, m.platform_message_id): m for a, m in pairs}
+    summary = IngestSummary()
+    if not latest:
+        return summary
+    account_ids = {a for a, _ in latest}
+    with transaction.atomic():
+        existing = {
+            (m.account_id, m.platform_message_id): m
+            for m in Message.objects.filter(
+                account_id__in=account_ids, platform_message_id__in={m for _, m in latest}
+            )
+        }
+        wanted_posts = {(a, m.post_id) for (a, _), m in latest.items() if m.post_id}
+        post_ids = {}
+        if wanted_posts:
+            post_ids = {
+                (a, p): pk
+                for a, p, pk in Post.objects.filter(
+                    account_id__in=account_ids, platform_post_id__in={p for _, p in wanted_posts}
+                ).values_list("account_id", "platform_post_id", "id")
+            }
+        new, changed = [], []
+        for key, data in latest.items():
+            values = _message_values(data)
+            values["post_id"] = post_ids.get((key[0], data.post_id))
+            message = existing.get(key)
+            if message is None:
+                new.append(
+                    Message(
+                        account_id=key[0],
+                        platform_message_id=key[1],
+                        author=mask_author(data.author),
+                        source=source,
+                        fetched_at=now,
+                        **values,
+                    )
+                )
+                continue
+            if data.replied_at is None and message.replied_at is not None:
+                # a platform page without the reply never erases a reply we already know
+                for name in ("reply_text", "replied_at", "replied_by"):
+                    values.pop(name)
+            dirty = False
+            for name, value in values.items():
+                if getattr(message, name) != value:
+                    setattr(message, name, value)
+                    dirty = True
+            if dirty:
+                message.fetched_at = now
+                changed.append(message)
+        Message.objects.bulk_create(new, batch_size=500)
+        if changed:
+            Message.objects.bulk_update(
+                changed,
+                [
+                    "received_at",
+                    "kind",
+                    "text",
+                    "reply_text",
+                    "replied_at",
+                    "replied_by",
+                    "post_id",
+                    "fetched_at",
+                ],
+                batch_size=500,
+            )
+    summary.messages_created, summary.messages_updated = len(new), len(changed)
+    return summary
+
+
+# ---------------------------------------------------------------- followers
+
+
+def record_followers(account_id: int, followers: dict[dt.date, int]) -> int:
+    """Follower totals per day into registry.FollowerCount (one row per day, overwritten)."""
+    if not followers:
+        return 0
+    with transaction.atomic():
+        FollowerCount.objects.bulk_create(
+            [FollowerCount(account_id=account_id, date=d, followers=n) for d, n in sorted(followers.items())],
+            update_conflicts=True,
+            unique_fields=["account", "date"],
+            update_fields=["followers"],
+        )
+        latest = max(followers)
+        MediaAccount.objects.filter(pk=account_id).update(followers=followers[latest])
+    return len(followers)
+
+
+# ---------------------------------------------------------------- connections and credentials
+
+
+def connection_of(account: MediaAccount) -> Connection:
+    return Connection.objects.get_or_create(account=account)[0]
+
+
+def set_credentials(
+    account: MediaAccount, values: dict, *, acting_user=None, api_base: str = ""
+) -> Connection:
+    """Store the platform credentials encrypted; the audit row names the keys, never the values."""
+    with transaction.atomic():
+        connection = connection_of(account)
+        connection.credentials_encrypted = creds.encrypt(values)
+        connection.method = Connection.Method.API
+        if api_base:
+            connection.api_base = api_base
+        connection.save()
+        audit(acting_user, "content.credentials_set", account, comment="、".join(sorted(values)))
+    return connection
+
+
+def masked_credentials(connection: Connection) -> dict[str, str]:
+    return {k: creds.mask(str(v)) for k, v in creds.decrypt(connection.credentials_encrypted).items()}
+
+
+def issue_push_token(account: MediaAccount, *, acting_user=None) -> str:
+    """A new push token for the account (shown once); only its digest is stored."""
+    token = "gm_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        connection = connection_of(account)
+        connection.push_token_hash = creds.token_digest(token)
+        connection.method = Connection.Method.PUSH
+        connection.save(update_fields=["push_token_hash", "method"])
+        audit(acting_user, "content.push_token_issued", account)
+    return token
+
+
+def account_for_push_token(token: str) -> MediaAccount | None:
+    if not token:
+        return None
+    connection = (
+        Connection.objects.select_related("account").filter(push_token_hash=creds.token_digest(token)).first()
+    )
+    return connection.account if connection else None
+
+
+def record_success(connection_id: int, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    Connection.objects.filter(pk=connection_id).update(
+        health=Health.OK,
+        last_attempt_at=now,
+        last_success_at=now,
+        last_error="",
+        last_error_kind="",
+        failures=0,
+        cursor={},
+    )
+
+
+def record_failure(connection_id: int, error: ConnectorError, now: dt.datetime | None = None) -> None:
+    """Keep the reason in Chinese; the resume cursor stays so the next run continues from there."""
+    now = now or timezone.now()
+    connection = Connection.objects.get(pk=connection_id)
+    connection.health = Health.BROKEN
+    connection.last_attempt_at = connection.last_error_at = now
+    connection.last_error = error.reason[:300]
+    connection.last_error_kind = error.kind if error.kind in Connection.ErrorKind.values else ErrorKind.DOWN
+    connection.failures += 1
+    connection.save(
+        update_fields=[
+            "health",
+            "last_attempt_at",
+            "last_error_at",
+            "last_error",
+            "last_error_kind",
+            "failures",
+        ]
+    )
+
+
+def broken_connections(queryset=None):
+    qs = queryset if queryset is not None else Connection.objects.all()
+    return (
+        qs.filter(health=Health.BROKEN).select_related("account", "account__owner").order_by("-last_error_at")
+    )
+
+
+# ---------------------------------------------------------------- collection
+
+
+def _make_connector(connection: Connection, client=None):
+    account = connection.account
+    if connection.method == Connection.Method.FEED or (
+        connection.feed_url and connector_for(account.platform) is None
+    ):
+        from govmedia.content.connectors.feed import FeedConnector
+
+        cls = FeedConnector
+    else:
+        cls = connector_for(account.platform)
+    if cls is None:
+        return None
+
+    def save(values: dict) -> None:
+        Connection.objects.filter(pk=connection.pk).update(credentials_encrypted=creds.encrypt(values))
+
+    return cls(
+        creds.decrypt(connection.credentials_encrypted),
+        base_url=connection.api_base,
+        feed_url=connection.feed_url,
+        client=client,
+        on_credentials_changed=save,
+    )
+
+
+def collect_account(
+    account_id: int,
+    *,
+    since: dt.datetime | None = None,
+    client=None,
+    sleep=None,
+    now: dt.datetime | None = None,
+) -> dict:
+    """Collect one account's posts, follower totals and comments; returns a JSON-safe summary.
+
+    Each page is stored in its own transaction and the resume cursor saved after it, so a
+    crash loses at most the page in flight. A failure is stored on the connection in Chinese.
+    """
+    now = now or timezone.now()
+    account = MediaAccount.objects.get(pk=account_id)
+    connection = connection_of(account)
+    summary = IngestSummary()
+    if connection.method in (Connection.Method.PUSH, Connection.Method.IMPORT) or not connection.enabled:
+        return {"account": account_id, "skipped": "该账号不通过接口采集", **summary.as_dict()}
+    try:
+        try:
+            connector = _make_connector(connection, client)
+        except creds.CredentialsError as exc:
+            raise ConnectorError(str(exc), ErrorKind.CONFIG) from None
+        if connector is None:
+            raise ConnectorError(
+                f"{account.get_platform_display()}没有开放的内容接口，请配置订阅源地址、推送接口或使用表格导入",
+                ErrorKind.CONFIG,
+            )
+        if sleep is not None:
+            connector.sleep = sleep
+        if since is None:
+            since = (
+                (connection.last_success_at - RECOLLECT_OVERLAP)
+                if connection.last_success_at
+                else now - FIRST_COLLECTION
+            )
+        for page in connector.fetch_posts(account, since, cursor=connection.cursor or None):
+            summary.add(ingest_posts(account.pk, page.posts, source=_source_of(connector)))
+            Connection.objects.filter(pk=connection.pk).update(cursor=page.cursor)
+        yesterday = timezone.localdate(now) - dt.timedelta(days=1)
+        stats: StatsData = connector.fetch_stats(
+            account, max(since.date(), yesterday - dt.timedelta(days=29)), yesterday
+        )
+        summary.followers_days = record_followers(account.pk, stats.followers)
+        recent = list(
+            Post.objects.filter(account=account, published_at__gte=since).only("platform_post_id", "url")
+        )
+        for batch in connector.fetch_messages(account, since, posts=recent):
+            summary.add(ingest_message_batch([(account.pk, m) for m in batch], source=Source.CONNECTOR))
+    except ConnectorError as exc:
+        record_failure(connection.pk, exc, now)
+        summary.error, summary.error_kind = exc.reason, exc.kind
+    else:
+        record_success(connection.pk, now)
+    return {"account": account_id, **summary.as_dict()}
+
+
+def _source_of(connector) -> str:
+    return Source.FEED if connector.__class__.__name__ == "FeedConnector" else Source.CONNECTOR
+
+
+def collectable_accounts(*, platform: str = "", account_id: int | None = None):
+    qs = MediaAccount.objects.exclude(status__in=["suspended", "closed"])
+    if account_id:
+        qs = qs.filter(pk=account_id)
+    if platform:
+        qs = qs.filter(platform=platform)
+    return qs.filter(Q(connection__isnull=True) | Q(connection__enabled=True)).exclude(
+        connection__method__in=[Connection.Method.PUSH, Connection.Method.IMPORT]
+    )
+
+
+def collect_all(*, platform: str = "", account_id: int | None = None, since=None, client=None) -> dict:
+    results = [
+        collect_account(pk, since=since, client=client)
+        for pk in collectable_accounts(platform=platform, account_id=account_id).values_list("pk", flat=True)
+    ]
+    return {
+        "accounts": len(results),
+        "failed": sum(1 for r in results if r.get("error")),
+        "created": sum(r.get("created", 0) for r in results),
+        "updated": sum(r.get("updated", 0) for r in results),
+        "results": results,
+    }
+
+
+# ---------------------------------------------------------------- risk re-check
+
+
+def recheck_posts(*, account_id: int | None = None, only_unchecked: bool = False, chunk: int = 500) -> dict:
+    """Re-run the text checker over stored posts (after the dictionaries change)."""
+    from govmedia.content import risk
+
+    risk.reset()
+    qs = Post.objects.order_by("pk")
+    if account_id:
+        qs = qs.filter(account_id=account_id)
+    if only_unchecked:
+        qs = qs.filter(risk_checked_at__isnull=True)
+    now = timezone.now()
+    checked = flagged = 0
+    last = 0
+    while True:
+        posts = list(qs.filter(pk__gt=last).only("id", "title", "body", "risk_hits")[:chunk])
+        if not posts:
+            break
+        last = posts[-1].pk
+        changed = []
+        for post in posts:
+            hits = check_post_text(post.title, post.body)
+            if hits is None:
+                return {"checked": checked, "flagged": flagged, "error": "风险识别引擎不可用"}
+            post.risk_hits, post.risk_checked_at = hits, now
+            changed.append(post)
+            checked += 1
+            flagged += bool(hits)
+        with transaction.atomic():
+            Post.objects.bulk_update(changed, ["risk_hits", "risk_checked_at"])
+    return {"checked": checked, "flagged": flagged, "error": ""}

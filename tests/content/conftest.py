@@ -1,0 +1,16 @@
+import pytest
+
+from tests.content.fakes import FakePlatform
+
+
+@pytest.fixture
+def fake():
+    server = FakePlatform()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def no_sleep():
+    slept = []
+    return slept
