@@ -101,7 +101,7 @@ def test_anonymous_visitors_get_nothing_from_any_scoped_url(client, world, name)
 @pytest.mark.parametrize("name", sorted(OBJECTS))
 def test_outsiders_cannot_read_or_change_another_units_object(client, personas, persona, name):
     url = _url(personas, name)
-    client.force_login(getattr(personas, "supervisor_a"))
+    client.force_login(personas.supervisor_a)
     assert client.get(url).status_code == 200, (
         "the county's own supervisor must see it (else the test proves nothing)"
     )
