@@ -129,3 +129,20 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
 def add_working_hours(moment: dt.datetime, hours: float) -> dt.datetime:
     return current_calendar().add_working_hours(moment, hours)
+
+
+def reply_deadline(received_at: dt.datetime, *, hours: float = 24, holiday_hours: float = 48) -> dt.datetime:
+    """When a message from the public must be answered (003_…txt §三: "24小时内进行答复，节假日不得晚于48小时").
+
+    Clock hours from the moment received: ``hours`` if it came on a working day (local date),
+    ``holiday_hours`` if it came on a weekend or holiday. Regions may configure both numbers.
+    """
+    local = received_at.astimezone(_local_zone()) if received_at.tzinfo else received_at
+    window = hours if is_working_day(local.date()) else holiday_hours
+    return received_at + dt.timedelta(hours=window)
+
+
+def _local_zone():
+    from django.utils import timezone
+
+    return timezone.get_default_timezone()

@@ -78,3 +78,14 @@ def test_an_override_beats_the_built_in_schedule():
     assert calendar.is_working_day(D(2026, 3, 2))
     HolidayOverride.objects.create(date=D(2026, 3, 2), is_working_day=False, name="地方防汛停工")
     assert not calendar.is_working_day(D(2026, 3, 2))
+
+
+@pytest.mark.django_db
+def test_a_message_on_a_working_day_is_due_in_24_hours_and_on_a_holiday_in_48():
+    friday_night = dt.datetime(2026, 3, 13, 23, 0, tzinfo=TZ)
+    assert calendar.reply_deadline(friday_night) == dt.datetime(2026, 3, 14, 23, 0, tzinfo=TZ)
+    national_day = dt.datetime(2025, 10, 2, 9, 30, tzinfo=TZ)
+    assert calendar.reply_deadline(national_day) == dt.datetime(2025, 10, 4, 9, 30, tzinfo=TZ)
+    utc_sunday_evening = dt.datetime(2026, 3, 15, 16, 30, tzinfo=dt.UTC)  # Monday 00:30 in Shanghai
+    assert calendar.reply_deadline(utc_sunday_evening) == utc_sunday_evening + dt.timedelta(hours=24)
+    assert calendar.reply_deadline(friday_night, hours=12, holiday_hours=36) == friday_night + dt.timedelta(hours=12)
