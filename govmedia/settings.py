@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "govmedia.core",
     "govmedia.registry",
     "govmedia.riskcheck",
+    "govmedia.review",
     "govmedia.content",
     "govmedia.filings",
     "govmedia.web",
@@ -50,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "govmedia.core.middleware.SecurityHeadersMiddleware",
+    "govmedia.core.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "govmedia.urls"

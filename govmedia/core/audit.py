@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import decimal
 from collections.abc import Iterable
@@ -11,6 +12,10 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from govmedia.core.models import AuditLog
+
+# The client address of the request being served, set by ``AuditContextMiddleware``.
+current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_ip", default=None)
+MIN_RETENTION_DAYS = 180  # 等保 2.0: audit records kept at least six months
 
 
 def _plain(value: Any) -> Any:
@@ -70,6 +75,7 @@ def build_entry(
         comment=comment,
         region_path=region_path,
         unit_id=unit_id,
+        ip=current_ip.get(),
     )
 
 
@@ -82,3 +88,14 @@ def audit(actor, action: str, obj: models.Model | None, **kwargs) -> AuditLog:
 
 def audit_many(entries: list[AuditLog]) -> None:
     AuditLog.objects.bulk_create(entries, batch_size=1000)
+
+
+def purge(*, older_than_days: int, now: dt.datetime | None = None) -> int:
+    """Delete entries older than the retention period; refuses anything under 180 days."""
+    from django.utils import timezone
+
+    if older_than_days < MIN_RETENTION_DAYS:
+        raise ValueError(f"操作日志至少保留 {MIN_RETENTION_DAYS} 天")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    deleted, _ = AuditLog.objects.all()._purge_before(cutoff)
+    return deleted

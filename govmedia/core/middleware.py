@@ -26,3 +26,19 @@ class SecurityHeadersMiddleware:
             # Pages with scoped data must not linger in shared browsers' caches.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class AuditContextMiddleware:
+    """Make the client's address available to audit rows written while serving the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from govmedia.core.audit import current_ip
+
+        token = current_ip.set(request.META.get("REMOTE_ADDR") or None)
+        try:
+            return self.get_response(request)
+        finally:
+            current_ip.reset(token)

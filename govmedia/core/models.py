@@ -89,6 +89,20 @@ class HolidayOverride(models.Model):
 ACTION_LABELS: dict[str, str] = {}
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """The audit log is append-only: no bulk update or delete path (等保 2.0 安全审计)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("操作日志只能追加，不能修改")
+
+    def delete(self):
+        raise PermissionError("操作日志只能追加，不能删除；过期日志请用 purge_audit 命令按保留期清理")
+
+    def _purge_before(self, cutoff):
+        """The one deletion path: entries older than the retention period (see ``core.audit.purge``)."""
+        return models.QuerySet.delete(self.filter(at__lt=cutoff))
+
+
 class AuditLog(models.Model):
     """Who changed what, when, with the state before and after; written by every ``do_*`` service."""
 
@@ -103,11 +117,13 @@ class AuditLog(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     comment = models.TextField("说明", blank=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
     # Copied from the object at write time so the history is scoped like the object itself.
     region_path = models.CharField(max_length=255, blank=True, db_index=True)
     unit_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     scope_fields = ScopeFields(region_path="region_path", unit="unit_id")
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "操作日志"
@@ -117,6 +133,14 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("操作日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("操作日志只能追加，不能删除")
 
     @property
     def action_label(self) -> str:

@@ -88,4 +88,6 @@ def test_a_message_on_a_working_day_is_due_in_24_hours_and_on_a_holiday_in_48():
     assert calendar.reply_deadline(national_day) == dt.datetime(2025, 10, 4, 9, 30, tzinfo=TZ)
     utc_sunday_evening = dt.datetime(2026, 3, 15, 16, 30, tzinfo=dt.UTC)  # Monday 00:30 in Shanghai
     assert calendar.reply_deadline(utc_sunday_evening) == utc_sunday_evening + dt.timedelta(hours=24)
-    assert calendar.reply_deadline(friday_night, hours=12, holiday_hours=36) == friday_night + dt.timedelta(hours=12)
+    assert calendar.reply_deadline(friday_night, hours=12, holiday_hours=36) == friday_night + dt.timedelta(
+        hours=12
+    )
