@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import threading
+from bisect import bisect_left
+from operator import attrgetter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +26,7 @@ import yaml
 
 from .checkers.base import BaseChecker, Document
 from .checkers.dictionaries import BannedChecker, ExpressionChecker, InstitutionChecker
-from .checkers.formatting import FormatChecker
+from .checkers.formatting import FormatChecker, repeated_punctuation_entries
 from .checkers.leader import LeaderChecker
 from .checkers.links import LinkChecker
 from .checkers.privacy import PrivacyChecker
@@ -119,6 +121,7 @@ def _national_sources() -> dict[str, Any]:
             + load_yaml_entries("institutions.yaml")
             + load_yaml_entries("banned.yaml")
             + load_typo_entries()
+            + repeated_punctuation_entries()
         ),
         "hotlines": {str(h) for h in allow["hotlines"]},
         "domains": {d.lower() for d in allow["domains"]},
@@ -126,6 +129,7 @@ def _national_sources() -> dict[str, Any]:
     }
 
 
+_BY_POSITION = attrgetter("start")
 RegionRows = Iterable[Mapping[str, Any] | str]
 
 
@@ -231,13 +235,19 @@ class Checker:
         """One pass of the automaton; matches grouped by category for the checkers."""
         doc = Document(text=text, as_of=as_of or dt.date.today())
         n_terms = len(self._terms)
-        by_index, matches, variants = self._by_index, doc.matches, doc.variants
+        by_index, variant_terms = self._by_index, self._variant_terms
+        matches: dict[str, list] = {}
+        variants = doc.variants
         for index, start, end in self.automaton.find_matches_as_indexes(text):
             if index >= n_terms:
-                variants.append((start, end, self._variant_terms[index - n_terms]))
+                variants.append((start, end, variant_terms[index - n_terms]))
                 continue
             for category, entries in by_index[index]:
-                matches.setdefault(category, []).append((start, end, entries))
+                bucket = matches.get(category)
+                if bucket is None:
+                    bucket = matches[category] = []
+                bucket.append((start, end, entries))
+        doc.matches = matches
         return doc
 
     def check(self, text: str, *, as_of: dt.date | None = None) -> list[Hit]:
@@ -251,19 +261,20 @@ class Checker:
 
 
 def _dedupe(hits: list[Hit]) -> list[Hit]:
-    """One hit per span and category; a statistical typo under any other hit is dropped."""
+    """Sort by position (stable: checker order breaks ties) and drop a statistical typo
+    candidate that overlaps any other hit (a curated rule already explains that text)."""
     if len(hits) < 2:
         return hits
-    hits.sort(key=lambda h: h.sort_key)
-    out: list[Hit] = []
-    seen: set[tuple[int, int, str]] = set()
-    firm = [(h.start, h.end) for h in hits if h.rule != "typo.statistical"]
-    for h in hits:
-        key = (h.start, h.end, h.category)
-        if key in seen:
-            continue
-        if h.rule == "typo.statistical" and any(s < h.end and h.start < e for s, e in firm):
-            continue
-        seen.add(key)
-        out.append(h)
-    return out
+    hits.sort(key=_BY_POSITION)
+    statistical = [h for h in hits if h.rule == "typo.statistical"]
+    if not statistical:
+        return hits
+    firm = [h for h in hits if h.rule != "typo.statistical"]
+    firm_starts = [h.start for h in firm]
+    drop = set()
+    for h in statistical:
+        # firm hits are sorted by start and short: look at those starting just before h.end
+        i = bisect_left(firm_starts, h.end)
+        if any(firm[j].end > h.start for j in range(max(0, i - 8), i)):
+            drop.add(id(h))
+    return [h for h in hits if id(h) not in drop] if drop else hits

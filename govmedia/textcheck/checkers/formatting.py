@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..entries import Entry
 from ..hit import Hit
 from .base import BaseChecker, Document
 
@@ -22,13 +23,22 @@ _DOC_NO = re.compile(
     r"([\u4e00-\u9fff]{1,10}?[发函字令电办规])\s*([\[［(（【〔])\s*((?:19|20)\d{2})\s*([\]］)）】〕])"
     r"\s*(第?)\s*0*(\d{1,5})\s*号"
 )
-_REPEATED = re.compile(r"[，。、；：！？]{2,}")
+_REPEATED_MARKS = "，。、；：！？"
+#: pairs of sentence marks, searched by the shared automaton (``repeated_punctuation_entries``)
+REPEATED_PAIRS = tuple(a + b for a in _REPEATED_MARKS for b in _REPEATED_MARKS if a + b not in ("？！", "！？"))
 _HALF = re.compile(r"[,;:?!()]")
+_HALF_ADVICE = {m: f"中文句子中使用全角标点：{f}" for m, f in zip(",;:?!()", "，；：？！（）", strict=True)}
+_CLOSERS = frozenset("”）》")
+_OPENERS = frozenset("“（《")
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("‘", "’"))
+_PAIR_OF = {ch: a + b for a, b in _PAIRS for ch in (a, b)}
+_UNCLOSED = re.compile("|".join(f"{a}[^{a}{b}\n]*(?=[{a}\n]|\\Z)" for a, b in _PAIRS))
+_UNOPENED_REVERSED = re.compile("|".join(f"{b}[^{a}{b}\n]*(?=[{b}\n]|\\Z)" for a, b in _PAIRS))
+_ANY_CLOSING = re.compile("[" + "".join(b for _, b in _PAIRS) + "]")
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+def repeated_punctuation_entries() -> list[Entry]:
+    return [Entry(term=t, category="format", rule="format.repeated_punctuation", kind="repeated") for t in REPEATED_PAIRS]
 
 
 class FormatChecker(BaseChecker):
@@ -61,51 +71,47 @@ class FormatChecker(BaseChecker):
                             GB9704, "error")  # fmt: skip
 
     def _repeated(self, doc: Document) -> Iterable[Hit]:
-        for m in _REPEATED.finditer(doc.text):
-            run = m.group()
-            if set(run) <= {"！", "？"} and len(run) == 2 and run[0] != run[1]:
-                continue  # ？！ is allowed (GB/T 15834 4.3.3)
-            yield self._hit(doc, m.start(), m.end(), "format.repeated_punctuation",
-                            f"标点重复，保留一个：{run[-1] if run[-1] in '。！？' else run[0]}", GB15834)  # fmt: skip
-
-    def _half_width(self, doc: Document) -> Iterable[Hit]:
         text = doc.text
-        full = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+        last_end = -1
+        for start, end, _ in doc.matches.get("format", ()):
+            if start < last_end:
+                continue
+            while end < len(text) and text[end] in _REPEATED_MARKS:
+                end += 1
+            last_end = end
+            run = text[start:end]
+            keep = run[-1] if run[-1] in "。！？" else run[0]
+            yield self._hit(doc, start, end, "format.repeated_punctuation", f"标点重复，保留一个：{keep}", GB15834)
+
+    def _half_width(self, doc: Document) -> list[Hit]:
+        text = doc.text
         n = len(text)
+        out = []
         for m in _HALF.finditer(text):
             i = m.start()
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < n else ""
-            if _is_cjk(before) or _is_cjk(after) or before in "”）》" or after in "“（《":
-                if text[i] == ":" and after.isdigit() and before.isdigit():
+            if "\u4e00" <= before <= "\u9fff" or "\u4e00" <= after <= "\u9fff" or before in _CLOSERS or after in _OPENERS:
+                mark = text[i]
+                if mark == ":" and after.isdigit() and before.isdigit():
                     continue
-                yield self._hit(doc, i, i + 1, "format.half_width_punctuation",
-                                f"中文句子中使用全角标点：{full[text[i]]}", GB15834)  # fmt: skip
+                out.append(Hit(i, i + 1, mark, "format", "format.half_width_punctuation", "warning", "wording",
+                               _HALF_ADVICE[mark], GB15834))  # fmt: skip
+        return out
 
     def _unpaired(self, doc: Document) -> Iterable[Hit]:
+        """An opening mark followed by another opening mark or the end of the paragraph before its
+        closing mark is unpaired; closing marks are found the same way in the reversed text.
+        (Same-type nesting is itself wrong in Chinese typography: “…‘…’…”, （…〔…〕…）.)"""
         text = doc.text
-        if not any(a in text or b in text for a, b in _PAIRS):
-            return
-        offset = 0
-        for para in text.split("\n"):
-            for opening, closing in _PAIRS:
-                if opening not in para and closing not in para:
-                    continue
-                if para.count(opening) == para.count(closing) and para.find(opening) < para.find(closing):
-                    if para.rfind(opening) < para.rfind(closing):
-                        continue
-                stack: list[int] = []
-                for m in re.finditer(f"[{opening}{closing}]", para):
-                    if m.group() == opening:
-                        stack.append(m.start())
-                    elif stack:
-                        stack.pop()
-                    else:
-                        yield self._unpaired_hit(doc, offset + m.start(), opening, closing)
-                for j in stack:
-                    yield self._unpaired_hit(doc, offset + j, opening, closing)
-            offset += len(para) + 1
+        n = len(text)
+        for m in _UNCLOSED.finditer(text):
+            yield self._unpaired_hit(doc, m.start())
+        if _ANY_CLOSING.search(text):
+            for m in _UNOPENED_REVERSED.finditer(text[::-1]):
+                yield self._unpaired_hit(doc, n - 1 - m.start())
 
-    def _unpaired_hit(self, doc: Document, pos: int, opening: str, closing: str) -> Hit:
+    def _unpaired_hit(self, doc: Document, pos: int) -> Hit:
+        pair = _PAIR_OF[doc.text[pos]]
         return self._hit(doc, pos, pos + 1, "format.unpaired",
-                         f"{opening}{closing}不成对，请补全或删除多余的“{doc.text[pos]}”", GB15834)  # fmt: skip
+                         f"{pair}不成对：请补全配对的标点，或删除此处多余的 {doc.text[pos]}", GB15834)  # fmt: skip

@@ -19,6 +19,11 @@ _URL = re.compile(
     rf"|(?<![A-Za-z0-9@.\-])(?:[A-Za-z0-9\-]+\.)+(?:{_TLDS})(?![A-Za-z0-9\-])(?:/[!#$%&'*+,\-./0-9:;=?@A-Z_a-z~]*)?",
     re.IGNORECASE,
 )
+#: a cheap probe: a dot followed by an ASCII letter (a literal first character: fast search)
+_PROBE = re.compile(r"\.(?=[A-Za-z])")
+#: a run of characters that can belong to a URL, around a probe
+_TOKEN = re.compile(r"[!#$%&'*+,\-./0-9:;=?@A-Z_a-z~]+")
+_URL_CHARS = frozenset("!#$%&'*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~")
 
 
 class LinkChecker(BaseChecker):
@@ -30,7 +35,18 @@ class LinkChecker(BaseChecker):
         text = doc.text
         if "." not in text:
             return
-        for m in _URL.finditer(text):
+        done = -1
+        for probe in _PROBE.finditer(text):
+            if probe.start() < done:
+                continue
+            left = probe.start()
+            while left > 0 and text[left - 1] in _URL_CHARS:
+                left -= 1
+            done = _TOKEN.match(text, left).end()
+            yield from self._urls(doc, text, left, done)
+
+    def _urls(self, doc: Document, text: str, left: int, right: int) -> Iterable[Hit]:
+        for m in _URL.finditer(text, left, right):
             url = m.group().rstrip(".,;:!?)'")
             host = re.sub(r"^(?:https?://)?", "", url, flags=re.I).split("/")[0].split("?")[0].split(":")[0].lower()
             if "." not in host or host.replace(".", "").isdigit():

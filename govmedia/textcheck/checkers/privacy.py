@@ -2,7 +2,7 @@
 
 保密要素 of 004_…txt §9.2.2 (“不泄露个人隐私”) and 001_…txt; 《个人信息保护法》第二十八条 (身份证件号码、
 金融账户属敏感个人信息). Numbers are validated before they are reported: ID numbers by the
-GB 11643-1999 checksum, birth date and region code (python-stdnum ``cn.ric``), bank cards by
+GB 11643-1999 checksum, birth date and region code (python-stdnum ``cn.ric`` data), bank cards by
 Luhn. Published hotlines and numbers on the allow-list pass.
 """
 
@@ -12,14 +12,20 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
-from stdnum import luhn
+from functools import lru_cache
+
+from stdnum import numdb
 from stdnum.cn import ric
 
 from ..hit import Hit
 from .base import BaseChecker, Document
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－", "0123456789Xx-")
-_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(?:\+?86[- ]?)?[0-9][0-9 -]{9,24}[0-9Xx](?![0-9A-Za-z])")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ－　", "0123456789Xx- ")
+_FULL_CANDIDATE = re.compile(r"[０-９][０-９0-9 　\-－]{9,24}[０-９0-9ＸｘXx]")
+# starts with a character class so the regex engine skips Chinese text quickly; the
+# boundaries (no letter or digit around, an optional +86 in front) are checked in Python
+_CANDIDATE = re.compile(r"[0-9][0-9 -]{9,24}[0-9Xx]")
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")
 _CARD_CUES = ("卡号", "账号", "帐号", "银行", "账户", "帐户", "开户", "银行卡", "信用卡", "储蓄卡", "转账", "汇款")
 
@@ -35,41 +41,62 @@ class PrivacyChecker(BaseChecker):
     category = "privacy"
     elements = ("secrecy",)
 
+    def __init__(self, sources) -> None:
+        super().__init__(sources)
+        _known_region("110105")  # load stdnum's region table now, not in the first check
+
     def check(self, doc: Document) -> Iterable[Hit]:
         text = doc.text
-        if not any(d in text for d in "0123456789") and not any(d in text for d in "０１２３４５６７８９"):
-            return
-        if any(d in text for d in "０１２３４５６７８９"):
-            text = text.translate(_FULLWIDTH)  # same length: offsets stay valid
+        yield from self._scan(doc, text, 0)
+        if _has_fullwidth_digit(text):
+            # convert only the candidate runs (same length, so offsets stay valid)
+            for m in _FULL_CANDIDATE.finditer(text):
+                base = max(0, m.start() - 4)
+                local = text[base : m.end() + 1].translate(_FULLWIDTH)
+                yield from self._scan(doc, local, base)
+
+    def _scan(self, doc: Document, text: str, base: int) -> Iterable[Hit]:
         allowed = self.sources.hotlines
         for m in _CANDIDATE.finditer(text):
-            parts = [(m.start(), m.group())]
-            hits = list(self._classify(doc, text, m.start(), m.group(), allowed))
-            if not hits and (" " in m.group() or "-" in m.group()):
-                parts = _split(m.start(), m.group())
-                hits = [h for s, p in parts for h in self._classify(doc, text, s, p, allowed)]
+            start, end = m.span()
+            if (start and text[start - 1] in _ALNUM) or (end < len(text) and text[end] in _ALNUM):
+                continue
+            raw = m.group()
+            if text[max(0, start - 4) : start].endswith(("+86-", "+86 ", "+86")):
+                prefix = 4 if text[start - 1] in "- " else 3
+                start, raw = start - prefix, text[start - prefix : end]
+            hits = list(self._classify(doc, text, start, raw, allowed, base))
+            if not hits and (" " in raw or "-" in raw):
+                hits = [h for s, p in _split(start, raw) for h in self._classify(doc, text, s, p, allowed, base)]
             yield from hits
 
-    def _classify(self, doc: Document, text: str, start: int, raw: str, allowed: frozenset[str]):
+    def _classify(self, doc: Document, text: str, start: int, raw: str, allowed: frozenset[str], base: int):
         digits = raw.replace(" ", "").replace("-", "")
         end = start + len(raw)
         if digits.lstrip("+") in allowed or digits[-11:] in allowed:
             return
         if len(digits) == 18 and _valid_id(digits, doc.as_of):
-            yield _hit(doc, start, end, "privacy.id_number", "serious",
+            yield _hit(doc, base + start, base + end, "privacy.id_number", "serious",
                        f"不得公开身份证号码；如确需公开请遮蔽：{mask(digits.upper(), 4, 4)}")  # fmt: skip
             return
         mobile = _MOBILE.fullmatch(digits.lstrip("+"))
         if mobile:
             number = mobile.group(1)
-            yield _hit(doc, start, end, "privacy.mobile", "error",
+            yield _hit(doc, base + start, base + end, "privacy.mobile", "error",
                        f"不得公开个人手机号码；如确需公开请遮蔽：{mask(number, 3, 4)}，或改用单位公开电话")  # fmt: skip
             return
-        if 16 <= len(digits) <= 19 and digits.isdigit() and luhn.is_valid(digits):
+        if 16 <= len(digits) <= 19 and digits.isdigit() and _luhn_ok(digits):
             around = text[max(0, start - 12) : start]
             if digits.startswith(("62", "4", "5", "3")) or any(c in around for c in _CARD_CUES):
-                yield _hit(doc, start, end, "privacy.bank_card", "serious",
+                yield _hit(doc, base + start, base + end, "privacy.bank_card", "serious",
                            f"不得公开银行卡号；如确需公开请遮蔽：{mask(digits, 4, 4)}")  # fmt: skip
+
+
+_FULLWIDTH_DIGIT = re.compile(r"[０-９]")
+
+
+def _has_fullwidth_digit(text: str) -> bool:
+    return _FULLWIDTH_DIGIT.search(text) is not None
 
 
 def _split(offset: int, raw: str) -> list[tuple[int, str]]:
@@ -82,12 +109,37 @@ def _split(offset: int, raw: str) -> list[tuple[int, str]]:
 
 
 def _valid_id(digits: str, as_of: dt.date) -> bool:
-    try:
-        ric.validate(digits.upper())
-        born = ric.get_birth_date(digits)
-    except Exception:  # stdnum raises ValidationError subclasses; any failure = not an ID number
+    """GB 11643-1999: ISO 7064 MOD 11-2 check digit (fast path), then stdnum for date and region."""
+    if not digits[:17].isdigit() or (1 - 2 * int(digits[:17], 13)) % 11 != (
+        10 if digits[17] in "Xx" else int(digits[17]) if digits[17].isdigit() else -1
+    ):
         return False
-    return dt.date(1900, 1, 1) <= born <= max(as_of, dt.date.today())
+    try:
+        born = dt.date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+    except ValueError:
+        return False
+    return dt.date(1900, 1, 1) <= born <= max(as_of, dt.date.today()) and _known_region(digits[:6])
+
+
+@lru_cache(maxsize=4096)
+def _known_region(code: str) -> bool:
+    """The address code is a county code of GB/T 2260 in any period (python-stdnum ``cn/loc.dat``).
+
+    Not tied to the birth year as ``stdnum.cn.ric.validate`` is: the code is assigned where the
+    person was registered, often after birth (a 1985 birth in 宝安区, created 1992, has 440306)."""
+    info = {k: v for _, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    return "county" in info
+
+
+def _luhn_ok(digits: str) -> bool:
+    """Luhn mod 10 (中国银联 Q/CUP 002): double every second digit from the right."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
 
 
 def _hit(doc: Document, start: int, end: int, rule: str, severity: str, suggestion: str) -> Hit:
