@@ -1,9 +1,11 @@
 from django.core.management.base import BaseCommand
 
+from govmedia.content.demo import build_demo_content
 from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
 
 # Each app's demo builder, run in order after the registry; each must be idempotent.
 DEMO_BUILDERS: list = []
+DEMO_BUILDERS.append(build_demo_content)
 
 
 class Command(BaseCommand):
