@@ -255,6 +255,13 @@ class Filing(models.Model):
     def is_open(self) -> bool:
         return self.status in {FilingStatus.DRAFT, FilingStatus.IN_REVIEW, FilingStatus.RETURNED}
 
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field's Chinese name, old, new) for a change filing's 变更内容."""
+        return [
+            (str(self._meta.get_field(name).verbose_name), old, new)
+            for name, (old, new) in self.changes.items()
+        ]
+
     def current_steps(self):
         return self.steps.filter(round=self.round)
 

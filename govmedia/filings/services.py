@@ -721,3 +721,88 @@ def late_filings(region: Region | None = None, today: dt.date | None = None) -> 
                 )
             )
     return records
+
+
+# The annual special check (001_…txt 第三十条) -------------------------------------------------
+
+LIFECYCLE_EVENTS = {
+    "opened": "开设",
+    "changed": "变更",
+    AccountStatus.PAUSED: "暂停更新",
+    AccountStatus.SUSPENDED: "关停",
+    AccountStatus.CLOSED: "注销",
+}
+FILED_KIND = {
+    "opened": {FilingKind.OPEN},
+    "changed": {FilingKind.CHANGE},
+    AccountStatus.PAUSED: {FilingKind.SUSPEND},
+    AccountStatus.SUSPENDED: {FilingKind.SUSPEND},
+    AccountStatus.CLOSED: {FilingKind.CLOSE, FilingKind.MERGE},
+}
+WATCHED_FIELDS = {"name", "platform", "platform_uid", "owner"}
+
+
+@dataclass(frozen=True)
+class LifecycleEvent:
+    at: dt.datetime
+    account_id: int
+    account_name: str
+    event: str  # key of LIFECYCLE_EVENTS
+    label: str
+    filing_number: str  # "" when no approved filing covers it
+    actor: str
+
+
+def lifecycle_check(user, year: int) -> list[LifecycleEvent]:
+    """Every opening, change, suspension and closing in the registry this year, with its filing.
+
+    An event without an approved filing of the matching kind is what 第三十条 asks the
+    management units to find: opened, changed or closed "自行", without the procedure.
+    """
+    from govmedia.core.models import AuditLog
+
+    logs = scoped(
+        AuditLog.objects.filter(
+            at__year=year,
+            action__in=["registry.account_created", "registry.account_updated"],
+            object_type="registry.mediaaccount",
+        ).select_related("actor"),
+        user,
+    ).order_by("at", "id")
+    approved = {}
+    for account_id, kind, number in Filing.objects.filter(status=FilingStatus.APPROVED).values_list(
+        "account_id", "kind", "number"
+    ):
+        approved.setdefault(account_id, []).append((kind, number))
+    for account_id, number in Filing.objects.filter(
+        status=FilingStatus.APPROVED, kind=FilingKind.MERGE
+    ).values_list("merged_accounts", "number"):
+        approved.setdefault(account_id, []).append((FilingKind.MERGE, number))
+    events: list[LifecycleEvent] = []
+    for log in logs:
+        before, after = log.before or {}, log.after or {}
+        if log.action == "registry.account_created":
+            kinds = ["opened"]
+        else:
+            kinds = []
+            status_label = after.get("status")
+            code = {s.label: s.value for s in AccountStatus}.get(status_label)
+            if before.get("status") != status_label and code in FILED_KIND:
+                kinds.append(code)
+            if any(before.get(f) != after.get(f) for f in WATCHED_FIELDS):
+                kinds.append("changed")
+        account_id = int(log.object_id)
+        for event in kinds:
+            numbers = [n for k, n in approved.get(account_id, []) if k in FILED_KIND[event]]
+            events.append(
+                LifecycleEvent(
+                    at=log.at,
+                    account_id=account_id,
+                    account_name=log.object_repr,
+                    event=event,
+                    label=LIFECYCLE_EVENTS[event],
+                    filing_number=numbers[0] if numbers else "",
+                    actor=str(log.actor) if log.actor else "系统",
+                )
+            )
+    return events
