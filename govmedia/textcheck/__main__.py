@@ -41,7 +41,9 @@ def explain(hits: list[Hit], text: str) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m govmedia.textcheck", description="政务新媒体风险辅助识别")
+    parser = argparse.ArgumentParser(
+        prog="python -m govmedia.textcheck", description="政务新媒体风险辅助识别"
+    )
     parser.add_argument("file", nargs="?", help="要检查的文本文件（UTF-8）；省略时读标准输入")
     parser.add_argument("--jsonl", action="store_true", help="每行一篇，每行输出一个 JSON 对象")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="文本所述日期 YYYY-MM-DD")

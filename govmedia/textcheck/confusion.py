@@ -25,7 +25,9 @@ _PHRASE_POS = frozenset({"i", "l", "n", "v", "vn", "nz", "nt", "a", "d", "an", "
 
 
 def _open(name: str):
-    return gzip.open(resources.files(__package__).joinpath(_DATA).joinpath(name).open("rb"), "rt", encoding="utf-8")
+    return gzip.open(
+        resources.files(__package__).joinpath(_DATA).joinpath(name).open("rb"), "rt", encoding="utf-8"
+    )
 
 
 @cache

@@ -14,11 +14,11 @@ import csv
 import datetime as dt
 import threading
 from bisect import bisect_left
-from operator import attrgetter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
+from operator import attrgetter
 from typing import Any
 
 import ahocorasick_rs

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .confusion import confusable, word_freq
@@ -39,6 +39,8 @@ class Roster:
     committees: tuple[tuple[dt.date | None, dt.date | None, tuple[str, ...]], ...]
     #: names whose misspellings are reported only near a title or another leader's name
     needs_context: frozenset[str]
+    #: a region's known misspellings of its leaders' names
+    misspellings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -63,16 +65,22 @@ class Roster:
 
 
 def build_roster(data: Mapping[str, Any], extra: Iterable[Mapping[str, Any]] = ()) -> Roster:
-    """``extra`` rows (a region's leaders): ``{"name": "张三", "office": "湖州市市长", "from": ..., "until": ...}``."""
+    """``extra`` rows (a region's leaders): ``{"name": "张三", "office": "湖州市市长", "from": ...,
+    "until": ..., "misspellings": ["张叁"]}`` (misspellings optional, added to the generated ones)."""
     offices = []
+    misspellings: dict[str, tuple[str, ...]] = {}
     for person, info in data["people"].items():
         for o in info["offices"]:
             offices.append(Office(person, o["office"], parse_date(o.get("from")), parse_date(o.get("until"))))
     short = {k: tuple(v) for k, v in data["short_titles"].items()}
     for row in extra:
         office = str(row["office"])
-        offices.append(Office(str(row["name"]), office, parse_date(row.get("from")), parse_date(row.get("until"))))
+        offices.append(
+            Office(str(row["name"]), office, parse_date(row.get("from")), parse_date(row.get("until")))
+        )
         short.setdefault(office, (office,))
+        if row.get("misspellings"):
+            misspellings[str(row["name"])] = tuple(row["misspellings"])
     committees = tuple(
         (parse_date(c.get("from")), parse_date(c.get("until")), tuple(c["members"]))
         for c in data["standing_committee"]
@@ -82,7 +90,8 @@ def build_roster(data: Mapping[str, Any], extra: Iterable[Mapping[str, Any]] = (
     top = {m for _, _, members in committees for m in members}
     top |= {o.person for o in offices if o.office in ("国家主席", "国家副主席")}
     names = {o.person for o in offices}
-    return Roster(tuple(offices), short, committees, frozenset(n for n in names if len(n) <= 2 or n not in top))
+    needs_context = frozenset(n for n in names if len(n) <= 2 or n not in top)
+    return Roster(tuple(offices), short, committees, needs_context, misspellings)
 
 
 def leader_entries(data: Mapping[str, Any], roster: Roster) -> list[Entry]:
@@ -101,9 +110,10 @@ def leader_entries(data: Mapping[str, Any], roster: Roster) -> list[Entry]:
     for row in data.get("wrong_titles", ()):
         entries.append(entry_from_mapping(row, category="leader", rule="leader.wrong_title",
                                           severity="serious", element="political", source=SOURCE))  # fmt: skip
-    entries.extend(
-        _name_variants(roster, tuple(data.get("context_words", ())), data.get("misspellings") or {})
-    )
+    known = {k: list(v) for k, v in (data.get("misspellings") or {}).items()}
+    for name, extra in roster.misspellings.items():
+        known.setdefault(name, []).extend(extra)
+    entries.extend(_name_variants(roster, tuple(data.get("context_words", ())), known))
     return entries
 
 

@@ -35,5 +35,7 @@ def test_the_policy_documents_produce_only_the_known_half_width_punctuation_hits
 
 def test_clean_policy_sentences_written_with_full_width_punctuation_have_no_hits(check):
     text = (POLICIES[-1]).read_text(encoding="utf-8")
-    fixed = text.translate(str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}))
+    fixed = text.translate(
+        str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+    )
     assert [h for h in check(fixed) if h.rule != "format.half_width_punctuation"] == []

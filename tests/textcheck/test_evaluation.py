@@ -20,7 +20,10 @@ def result(checker):
 
 def test_the_evaluation_set_has_enough_examples_of_every_serious_category():
     examples = load(AS_OF)
-    counts = {c: sum(c == cat for ex in examples for cat, _ in ex.expected) for c in ("leader", "expression", "institution", "privacy", "typo")}
+    counts = {
+        c: sum(c == cat for ex in examples for cat, _ in ex.expected)
+        for c in ("leader", "expression", "institution", "privacy", "typo")
+    }
     assert min(counts.values()) >= 12, counts
     assert sum(not ex.expected for ex in examples) >= 100
 

@@ -20,12 +20,16 @@ GB15834 = "GB/T 15834-2011《标点符号用法》"
 
 _DOC_NO_BRACKETS = re.compile(r"[\[［(（【〔]\s*(?:19|20)\d{2}\s*[\]］)）】〕]")
 _DOC_NO = re.compile(
-    r"([\u4e00-\u9fff]{1,10}?[发函字令电办规])\s*([\[［(（【〔])\s*((?:19|20)\d{2})\s*([\]］)）】〕])"
+    r"([\u4e00-\u9fff]{1,8}[发函字令电办规])\s*([\[［(（【〔])\s*((?:19|20)\d{2})\s*([\]］)）】〕])"
     r"\s*(第?)\s*0*(\d{1,5})\s*号"
 )
+#: characters that end the words before a document number (根据、按照、见 …) — never part of 机关代字
+_PREFIX_STOPS = re.compile(r".*[据照见和及与的了是即为在按将对从于、，。；：“”《》（）]")
 _REPEATED_MARKS = "，。、；：！？"
 #: pairs of sentence marks, searched by the shared automaton (``repeated_punctuation_entries``)
-REPEATED_PAIRS = tuple(a + b for a in _REPEATED_MARKS for b in _REPEATED_MARKS if a + b not in ("？！", "！？"))
+REPEATED_PAIRS = tuple(
+    a + b for a in _REPEATED_MARKS for b in _REPEATED_MARKS if a + b not in ("？！", "！？")
+)
 _HALF = re.compile(r"[,;:?!()]")
 _HALF_ADVICE = {m: f"中文句子中使用全角标点：{f}" for m, f in zip(",;:?!()", "，；：？！（）", strict=True)}
 _CLOSERS = frozenset("”）》")
@@ -38,7 +42,10 @@ _ANY_CLOSING = re.compile("[" + "".join(b for _, b in _PAIRS) + "]")
 
 
 def repeated_punctuation_entries() -> list[Entry]:
-    return [Entry(term=t, category="format", rule="format.repeated_punctuation", kind="repeated") for t in REPEATED_PAIRS]
+    return [
+        Entry(term=t, category="format", rule="format.repeated_punctuation", kind="repeated")
+        for t in REPEATED_PAIRS
+    ]
 
 
 class FormatChecker(BaseChecker):
@@ -64,9 +71,12 @@ class FormatChecker(BaseChecker):
             if not m or m.start(2) != probe.start():
                 continue
             prefix, opening, year, closing, di, number = m.groups()
+            stop = _PREFIX_STOPS.match(prefix)
+            start = m.start() + (stop.end() if stop else 0)
+            prefix = text[start : m.end(1)]
             if opening == "〔" and closing == "〕" and not di and text[m.start(6) - 1] != "0":
                 continue
-            yield self._hit(doc, m.start(), m.end(), "format.document_number",
+            yield self._hit(doc, start, m.end(), "format.document_number",
                             f"{prefix}〔{year}〕{number}号（年份用六角括号〔〕，序号不加“第”、不编虚位）",
                             GB9704, "error")  # fmt: skip
 
@@ -81,7 +91,9 @@ class FormatChecker(BaseChecker):
             last_end = end
             run = text[start:end]
             keep = run[-1] if run[-1] in "。！？" else run[0]
-            yield self._hit(doc, start, end, "format.repeated_punctuation", f"标点重复，保留一个：{keep}", GB15834)
+            yield self._hit(
+                doc, start, end, "format.repeated_punctuation", f"标点重复，保留一个：{keep}", GB15834
+            )
 
     def _half_width(self, doc: Document) -> list[Hit]:
         text = doc.text
@@ -91,7 +103,12 @@ class FormatChecker(BaseChecker):
             i = m.start()
             before = text[i - 1] if i else ""
             after = text[i + 1] if i + 1 < n else ""
-            if "\u4e00" <= before <= "\u9fff" or "\u4e00" <= after <= "\u9fff" or before in _CLOSERS or after in _OPENERS:
+            if (
+                "\u4e00" <= before <= "\u9fff"
+                or "\u4e00" <= after <= "\u9fff"
+                or before in _CLOSERS
+                or after in _OPENERS
+            ):
                 mark = text[i]
                 if mark == ":" and after.isdigit() and before.isdigit():
                     continue

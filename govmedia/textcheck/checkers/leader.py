@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from ..entries import HISTORICAL_PREFIXES, is_historical
 from ..hit import Hit
 from ..leaders import SOURCE
-from .base import Document, DictionaryChecker
+from .base import DictionaryChecker, Document
 
 #: what may stand between two names of a list: 、，和 同志 and spaces
 _LIST_GAP = re.compile(r"(?:同志)?[、，,\s和及与]{0,2}(?:同志)?")

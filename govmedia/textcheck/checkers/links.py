@@ -48,7 +48,13 @@ class LinkChecker(BaseChecker):
     def _urls(self, doc: Document, text: str, left: int, right: int) -> Iterable[Hit]:
         for m in _URL.finditer(text, left, right):
             url = m.group().rstrip(".,;:!?)'")
-            host = re.sub(r"^(?:https?://)?", "", url, flags=re.I).split("/")[0].split("?")[0].split(":")[0].lower()
+            host = (
+                re.sub(r"^(?:https?://)?", "", url, flags=re.I)
+                .split("/")[0]
+                .split("?")[0]
+                .split(":")[0]
+                .lower()
+            )
             if "." not in host or host.replace(".", "").isdigit():
                 continue
             bare = host[4:] if host.startswith("www.") else host

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-
 from functools import lru_cache
 
 from stdnum import numdb
-from stdnum.cn import ric
 
 from ..hit import Hit
 from .base import BaseChecker, Document
@@ -27,7 +25,20 @@ _FULL_CANDIDATE = re.compile(r"[０-９][０-９0-9 　\-－]{9,24}[０-９0-9�
 _CANDIDATE = re.compile(r"[0-9][0-9 -]{9,24}[0-9Xx]")
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")
-_CARD_CUES = ("卡号", "账号", "帐号", "银行", "账户", "帐户", "开户", "银行卡", "信用卡", "储蓄卡", "转账", "汇款")
+_CARD_CUES = (
+    "卡号",
+    "账号",
+    "帐号",
+    "银行",
+    "账户",
+    "帐户",
+    "开户",
+    "银行卡",
+    "信用卡",
+    "储蓄卡",
+    "转账",
+    "汇款",
+)
 
 SOURCE = "《中华人民共和国个人信息保护法》第二十八条；政务新媒体信息审核保密要素（004_…txt §9.2.2）"
 
@@ -67,7 +78,9 @@ class PrivacyChecker(BaseChecker):
                 start, raw = start - prefix, text[start - prefix : end]
             hits = list(self._classify(doc, text, start, raw, allowed, base))
             if not hits and (" " in raw or "-" in raw):
-                hits = [h for s, p in _split(start, raw) for h in self._classify(doc, text, s, p, allowed, base)]
+                hits = [
+                    h for s, p in _split(start, raw) for h in self._classify(doc, text, s, p, allowed, base)
+                ]
             yield from hits
 
     def _classify(self, doc: Document, text: str, start: int, raw: str, allowed: frozenset[str], base: int):

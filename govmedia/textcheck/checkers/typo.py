@@ -47,10 +47,9 @@ class TypoChecker(DictionaryChecker):
 
 
 def _edge_forms_word(text: str, start: int, end: int, variant: str, right: str, words: dict) -> bool:
-    if variant[0] != right[0] and start > 0:
-        if text[start - 1 : start + 1] in words or text[max(0, start - 2) : start + 1] in words:
-            return True
-    if variant[-1] != right[-1] and end < len(text):
-        if text[end - 1 : end + 1] in words or text[end - 1 : end + 2] in words:
-            return True
-    return False
+    """The replaced character is at the edge and makes a word with the text outside the candidate."""
+    left_edge = variant[0] != right[0] and start > 0
+    if left_edge and (text[start - 1 : start + 1] in words or text[max(0, start - 2) : start + 1] in words):
+        return True
+    right_edge = variant[-1] != right[-1] and end < len(text)
+    return right_edge and (text[end - 1 : end + 1] in words or text[end - 1 : end + 2] in words)
