@@ -39,6 +39,7 @@ from govmedia.registry.spreadsheets import (
 )
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^[0-9\-—()（）+ 转]{5,30}$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$", re.I)
 _NEXT_LEVEL = {
@@ -118,6 +119,9 @@ class _Row:
         value = str(value).strip()
         if looks_like_formula(value):
             self.error(column, "单元格内容以“=”“+”“-”“@”等开头，疑似公式，已拒绝；如确为文本请去掉开头符号")
+            return ""
+        if _CONTROL.search(value):
+            self.error(column, "含有不可见的控制字符，请删除后重试")
             return ""
         if required and not value:
             self.error(column, "必填，不能为空")

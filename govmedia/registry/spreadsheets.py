@@ -12,6 +12,7 @@ import zipfile
 from dataclasses import dataclass
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -32,6 +33,7 @@ ACCOUNT_HEADERS = [
     "主页链接",
 ]
 _FORMULA_START = ("=", "@", "\t", "\r")
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx that inflates beyond this is a zip bomb, not a registry
 
 
 class SheetError(ValueError):
@@ -75,10 +77,18 @@ def _decode(data: bytes) -> str:
 def _raw_rows(data: bytes, filename: str) -> list[list[object]]:
     name = filename.lower()
     if name.endswith(".csv"):
-        return [list(row) for row in csv.reader(io.StringIO(_decode(data)))]
+        try:
+            return [list(row) for row in csv.reader(io.StringIO(_decode(data)))]
+        except csv.Error as exc:
+            raise SheetError(
+                f"CSV 文件格式错误：{exc}（文件可能含有空字符，请用 Excel 另存为 CSV UTF-8）"
+            ) from None
     if name.endswith(".xlsx"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise SheetError("文件不是有效的 .xlsx 表格，请用 Excel 或 WPS 另存为 .xlsx 后重试")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise SheetError("文件解压后过大，已拒绝（疑似压缩炸弹）")
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds for broken files
@@ -115,8 +125,9 @@ def read_sheet(data: bytes, filename: str, expected: list[str]) -> Sheet:
 
 def safe_cell(value: object) -> object:
     """Neutralise text a spreadsheet would run as a formula when we export it."""
-    if isinstance(value, str) and looks_like_formula(value):
-        return "'" + value
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters cannot live in .xlsx
+        return "'" + value if looks_like_formula(value) else value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     return value

@@ -3,6 +3,7 @@
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from govmedia.registry.spreadsheets import ACCOUNT_HEADERS, UNIT_HEADERS
 
@@ -12,7 +13,7 @@ def xlsx(headers: list[str], rows: list[list[object]]) -> bytes:
     sheet = workbook.active
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

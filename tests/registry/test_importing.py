@@ -216,3 +216,13 @@ def test_units_import_detects_a_parent_cycle(world):
         import_units,
     )
     assert any("循环" in e.reason for e in report.errors)
+
+
+def test_invisible_control_characters_are_refused(world):
+    row = ",".join(str(v) for v in account_row(账号名称="青山\x0b教育"))
+    report = failed_import(("\n".join([",".join(ACCOUNT_HEADERS), row])).encode(), "a.csv")
+    assert report.errors[0].column == "账号名称" and "控制字符" in report.errors[0].reason
+    report = failed_import(
+        ("\n".join([",".join(ACCOUNT_HEADERS), row.replace("\x0b", "\x00")])).encode(), "a.csv"
+    )
+    assert report.errors[0].reason
