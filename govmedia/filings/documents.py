@@ -165,7 +165,9 @@ def approval_rows(filing: Filing) -> list[tuple[str, str]]:
     result = []
     for step in steps:
         if step.status in {StepStatus.APPROVED, StepStatus.RETURNED, StepStatus.REJECTED}:
-            opinion = f"{step.get_status_display()}。{step.comment}".rstrip("。") + "。"
+            label = step.get_status_display()
+            comment = step.comment.strip().rstrip("。")
+            opinion = f"{label}。" if comment in ("", label) else f"{label}。{comment}。"
             who = f"审批人：{step.decided_by}    {cn_date(step.decided_at)}"
         else:
             opinion, who = "", "    年  月  日"
@@ -191,7 +193,6 @@ def _font(run, name: str = BODY_FONT, size: float = 11, bold: bool = False) -> N
 
 
 def _write(cell, text: str, *, bold: bool = False, center: bool = False) -> None:
-    cell.text = ""
     lines = (text or "").split("\n")
     paragraph = cell.paragraphs[0]
     for i, line in enumerate(lines):
@@ -289,20 +290,22 @@ def notice_docx(filing: Filing) -> bytes:
     return buffer.getvalue()
 
 
+GRID = 12  # the PDF table: every label spans 2 of 12 columns, values share the rest
+
 # PDF ------------------------------------------------------------------------------------
 
 
 def filing_html(filing: Filing) -> str:
     rows = []
     for row in form_rows(filing):
-        span = COLUMNS // len(row.cells)
-        rows.append([(label, value, span * 2 - 1) for label, value in row.cells])
+        rows.append([(label, value, GRID // len(row.cells) - 2) for label, value in row.cells])
     return render_to_string(
         "filings/form_pdf.html",
         {
             "filing": filing,
             "title": title(filing),
             "rows": rows,
+            "grid": range(GRID),
             "approvals": approval_rows(filing),
             "undertaking": UNDERTAKING,
             "submitted": cn_date(filing.submitted_at or filing.created_at),
