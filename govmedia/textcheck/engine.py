@@ -26,7 +26,7 @@ import yaml
 
 from .checkers.base import BaseChecker, Document
 from .checkers.dictionaries import BannedChecker, ExpressionChecker, InstitutionChecker
-from .checkers.formatting import FormatChecker, repeated_punctuation_entries
+from .checkers.formatting import FormatChecker, format_entries
 from .checkers.leader import LeaderChecker
 from .checkers.links import LinkChecker
 from .checkers.privacy import PrivacyChecker
@@ -121,7 +121,7 @@ def _national_sources() -> dict[str, Any]:
             + load_yaml_entries("institutions.yaml")
             + load_yaml_entries("banned.yaml")
             + load_typo_entries()
-            + repeated_punctuation_entries()
+            + format_entries()
         ),
         "hotlines": {str(h) for h in allow["hotlines"]},
         "domains": {d.lower() for d in allow["domains"]},

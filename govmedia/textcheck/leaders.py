@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .confusion import confusable, word_freq
@@ -46,9 +47,16 @@ class Roster:
     def people(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(o.person for o in self.offices))
 
+    @cached_property
+    def _by_person(self) -> dict[str, tuple[Office, ...]]:
+        out: dict[str, list[Office]] = {}
+        for o in self.offices:
+            out.setdefault(o.person, []).append(o)
+        return {k: tuple(v) for k, v in out.items()}
+
     def holds(self, person: str, title: str, day: dt.date) -> bool:
         full = self.short_titles.get(title, (title,))
-        return any(o.person == person and o.office in full and o.held_on(day) for o in self.offices)
+        return any(o.office in full and o.held_on(day) for o in self._by_person.get(person, ()))
 
     def holders(self, title: str, day: dt.date) -> list[str]:
         full = self.short_titles.get(title, (title,))

@@ -18,7 +18,16 @@ from .base import BaseChecker, Document
 GB9704 = "GB/T 9704-2012《党政机关公文格式》7.2.4 发文字号"
 GB15834 = "GB/T 15834-2011《标点符号用法》"
 
-_DOC_NO_BRACKETS = re.compile(r"[\[［(（【〔]\s*(?:19|20)\d{2}\s*[\]］)）】〕]")
+_YEAR_BRACKETS = (
+    ("[", "]"),
+    ("［", "］"),
+    ("(", ")"),
+    ("（", "）"),
+    ("【", "】"),
+    ("〔", "〕"),
+    ("（", ")"),
+    ("(", "）"),
+)
 _DOC_NO = re.compile(
     r"([\u4e00-\u9fff]{1,8}[发函字令电办规])\s*([\[［(（【〔])\s*((?:19|20)\d{2})\s*([\]］)）】〕])"
     r"\s*(第?)\s*0*(\d{1,5})\s*号"
@@ -36,16 +45,24 @@ _CLOSERS = frozenset("”）》")
 _OPENERS = frozenset("“（《")
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("‘", "’"))
 _PAIR_OF = {ch: a + b for a, b in _PAIRS for ch in (a, b)}
+#: an opening mark followed by the next opening mark or the end of the paragraph, not its closing mark
 _UNCLOSED = re.compile("|".join(f"{a}[^{a}{b}\n]*(?=[{a}\n]|\\Z)" for a, b in _PAIRS))
-_UNOPENED_REVERSED = re.compile("|".join(f"{b}[^{a}{b}\n]*(?=[{b}\n]|\\Z)" for a, b in _PAIRS))
-_ANY_CLOSING = re.compile("[" + "".join(b for _, b in _PAIRS) + "]")
+_UNOPENED_REVERSED = {b: re.compile(f"{b}[^{a}{b}\n]*(?=[{b}\n]|\\Z)") for a, b in _PAIRS}
 
 
-def repeated_punctuation_entries() -> list[Entry]:
-    return [
+def format_entries() -> list[Entry]:
+    """Terms for the shared automaton: doubled sentence marks, and a bracketed year (the
+    trigger of the document-number check), so this checker needs no pass of its own for them."""
+    entries = [
         Entry(term=t, category="format", rule="format.repeated_punctuation", kind="repeated")
         for t in REPEATED_PAIRS
     ]
+    for year in range(1949, 2051):
+        for a, b in _YEAR_BRACKETS:
+            entries.append(
+                Entry(term=f"{a}{year}{b}", category="format", rule="format.document_number", kind="year")
+            )
+    return entries
 
 
 class FormatChecker(BaseChecker):
@@ -65,10 +82,12 @@ class FormatChecker(BaseChecker):
 
     def _document_numbers(self, doc: Document) -> Iterable[Hit]:
         text = doc.text
-        for probe in _DOC_NO_BRACKETS.finditer(text):
-            window_start = max(0, probe.start() - 11)
-            m = _DOC_NO.search(text, window_start, probe.end() + 12)
-            if not m or m.start(2) != probe.start():
+        for probe_start, probe_end, entries in doc.matches.get("format", ()):
+            if entries[0].kind != "year":
+                continue
+            window_start = max(0, probe_start - 11)
+            m = _DOC_NO.search(text, window_start, probe_end + 12)
+            if not m or m.start(2) != probe_start:
                 continue
             prefix, opening, year, closing, di, number = m.groups()
             stop = _PREFIX_STOPS.match(prefix)
@@ -83,8 +102,8 @@ class FormatChecker(BaseChecker):
     def _repeated(self, doc: Document) -> Iterable[Hit]:
         text = doc.text
         last_end = -1
-        for start, end, _ in doc.matches.get("format", ()):
-            if start < last_end:
+        for start, end, entries in doc.matches.get("format", ()):
+            if start < last_end or entries[0].kind != "repeated":
                 continue
             while end < len(text) and text[end] in _REPEATED_MARKS:
                 end += 1
@@ -117,16 +136,22 @@ class FormatChecker(BaseChecker):
         return out
 
     def _unpaired(self, doc: Document) -> Iterable[Hit]:
-        """An opening mark followed by another opening mark or the end of the paragraph before its
-        closing mark is unpaired; closing marks are found the same way in the reversed text.
-        (Same-type nesting is itself wrong in Chinese typography: “…‘…’…”, （…〔…〕…）.)"""
+        """An opening mark not closed before the next opening mark or the end of the paragraph is
+        unpaired. Every other opening mark closes a pair, so when a text has more closing marks
+        than that, the extra ones are found the same way in the reversed text. (Same-type
+        nesting is itself wrong in Chinese typography: “…‘…’…”, （…〔…〕…）.)"""
         text = doc.text
-        n = len(text)
+        unclosed = {a: 0 for a, _ in _PAIRS}
         for m in _UNCLOSED.finditer(text):
+            unclosed[text[m.start()]] += 1
             yield self._unpaired_hit(doc, m.start())
-        if _ANY_CLOSING.search(text):
-            for m in _UNOPENED_REVERSED.finditer(text[::-1]):
-                yield self._unpaired_hit(doc, n - 1 - m.start())
+        extra = [b for a, b in _PAIRS if text.count(b) > text.count(a) - unclosed[a]]
+        if extra:
+            n = len(text)
+            reversed_text = text[::-1]
+            for b in extra:
+                for m in _UNOPENED_REVERSED[b].finditer(reversed_text):
+                    yield self._unpaired_hit(doc, n - 1 - m.start())
 
     def _unpaired_hit(self, doc: Document, pos: int) -> Hit:
         pair = _PAIR_OF[doc.text[pos]]
