@@ -108,6 +108,15 @@ def waiting_for(user) -> QuerySet[ApprovalStep]:
     )
 
 
+def steps_due_soon(today: dt.date | None = None, within: int = 1) -> QuerySet[ApprovalStep]:
+    """Pending steps due within ``within`` working days: the reminder list (escalation is late_filings)."""
+    today = today or timezone.localdate()
+    last = calendar.add_working_days(today, within)
+    return ApprovalStep.objects.filter(
+        status=StepStatus.PENDING, due_on__gte=today, due_on__lte=last, filing__status=FilingStatus.IN_REVIEW
+    ).select_related("filing", "approver_unit")
+
+
 def chain_for(unit: Unit) -> ApprovalChain:
     """The chain of the unit's nearest region (itself, then up) that configured one."""
     regions = list(reversed(unit.region.ancestors()))

@@ -79,3 +79,26 @@ def test_an_opening_filed_more_than_seven_working_days_after_it_opened_is_late(c
     services.do_submit_filing(filing, acting_user=w.editor_b, today=MONDAY)
     records = [r for r in services.late_filings(today=MONDAY) if r.rule == "open_filing_late"]
     assert len(records) == 1 and records[0].due_on == dt.date(2026, 10, 19)
+
+
+def test_steps_due_within_a_working_day_are_listed_for_reminders(chains):
+    w = chains
+    filing = services.do_submit_filing(
+        new_filing(w, FilingKind.OPEN, w.editor_a), acting_user=w.editor_a, today=MONDAY
+    )
+    assert not services.steps_due_soon(today=MONDAY).exists()  # due Thursday 5 Nov
+    assert [s.filing_id for s in services.steps_due_soon(today=dt.date(2026, 11, 4))] == [filing.pk]
+    assert not services.steps_due_soon(today=dt.date(2026, 11, 6)).exists()  # overdue: late_filings' job
+
+
+def test_the_filings_list_runs_a_flat_number_of_queries(chains, login, django_assert_max_num_queries):
+    w = chains
+    client = login(w.city_supervisor)
+    for i in range(3):
+        new_filing(w, FilingKind.OPEN, w.editor_a, platform_uid=f"q{i}")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/filings/")
+    for i in range(3, 13):
+        new_filing(w, FilingKind.OPEN, w.editor_a, platform_uid=f"q{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/filings/")
