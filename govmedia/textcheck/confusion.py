@@ -83,7 +83,7 @@ def confusable(ch: str, *, other_tones: bool = False) -> str:
     return tone + (toneless if other_tones else "") + same_stroke().get(ch, "")
 
 
-def _overlaps_a_word(variant: str, pos: int, words: dict[str, int]) -> bool:
+def overlaps_a_word(variant: str, pos: int, words: dict[str, int]) -> bool:
     n = len(variant)
     for a in range(pos + 1):
         for b in range(max(pos + 1, a + 2), n + 1):
@@ -108,7 +108,7 @@ def phrase_variants(min_freq: int = 30) -> dict[str, str]:
                 if alt == ch:
                     continue
                 variant = phrase[:i] + alt + phrase[i + 1 :]
-                if variant in words or _overlaps_a_word(variant, i, words):
+                if variant in words or overlaps_a_word(variant, i, words):
                     continue
                 if variant in out and out[variant] != phrase:
                     ambiguous.add(variant)

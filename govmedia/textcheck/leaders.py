@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from .confusion import confusable, word_freq
+from .confusion import confusable, overlaps_a_word, word_freq
 from .entries import Entry, entry_from_mapping, parse_date
 
 SOURCE = "中共中央、全国人大公布的选举和任命结果（新华社）"
@@ -122,7 +122,36 @@ def leader_entries(data: Mapping[str, Any], roster: Roster) -> list[Entry]:
     for name, extra in roster.misspellings.items():
         known.setdefault(name, []).extend(extra)
     entries.extend(_name_variants(roster, tuple(data.get("context_words", ())), known))
+    entries.extend(_title_variants(roster))
     return entries
+
+
+def _title_variants(roster: Roster) -> Iterable[Entry]:
+    """总书纪, 国务院总里 …: a title of ≥ 3 characters with one character replaced by a
+    same-sound or same-shape one, next to a leader's name, when the result is never a word."""
+    words = word_freq()
+    titles = {t for t in roster.short_titles if len(t) >= 3}
+    titles |= {o.office for o in roster.offices if len(o.office) >= 3}
+    names = tuple(roster.people)
+    seen: set[str] = set(titles)
+    for title in sorted(titles):
+        for i, ch in enumerate(title):
+            for alt in confusable(ch, other_tones=True):
+                variant = title[:i] + alt + title[i + 1 :]
+                if variant in seen or variant in words or overlaps_a_word(variant, i, words):
+                    continue
+                seen.add(variant)
+                yield Entry(
+                    term=variant,
+                    category="leader",
+                    rule="leader.title_variant",
+                    severity="serious",
+                    element="political",
+                    suggestion=title,
+                    source=SOURCE,
+                    near=names,
+                    window=4,
+                )
 
 
 def _name_variants(
