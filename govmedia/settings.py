@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "govmedia.review",
     "govmedia.content",
     "govmedia.filings",
+    "govmedia.interaction",
     "govmedia.supervision",
     "govmedia.web",
     "govmedia.api",

@@ -18,6 +18,9 @@ from govmedia.registry.models import Contact, MediaAccount, Unit
 
 # Reachable without logging in, and showing nothing scoped.
 PUBLIC = {"login", "logout", "schema", "api-root", "web:public_matrix", "web:public_qr", "web:healthz"}
+# Called by platforms, not people: authenticated by a push token in the URL and the platform's signature.
+PLATFORM_CALLBACKS = {"interaction:wechat_push"}
+PUBLIC |= PLATFORM_CALLBACKS
 
 # Pages and endpoints listing scoped data: an outsider must not find 青山县民政局's account in them.
 LISTS = {
@@ -32,6 +35,12 @@ LISTS = {
     "unit-list": {},
     "account-list": {},
     "riskcheck:check": {},
+    "interaction:inbox": {},
+    "interaction:forwarded": {},
+    "interaction:report": {},
+    "interaction:notifications": {},
+    "interaction:answers": {},
+    "interaction:answer_new": {},
 }
 
 # Pages and endpoints of one object: the target belongs to 青山县民政局 (county A).
@@ -43,7 +52,21 @@ OBJECTS = {
     "web:unit_edit": lambda w: w.dept_a2,
     "account-detail": lambda w: w.account_a2,
     "unit-detail": lambda w: w.dept_a2,
+    "interaction:case": lambda w: _case_of(w.account_a2),
+    "interaction:answer": lambda w: _answer_of(w.dept_a2),
 }
+
+
+def _case_of(account):
+    from tests.interaction.conftest import make_case
+
+    return make_case(account, "青山民政的留言：请问低保怎么申请？")
+
+
+def _answer_of(unit):
+    from govmedia.interaction.models import Answer
+
+    return Answer.objects.create(owner=unit, question="低保怎么申请？", answer="到青山民政窗口办理。")
 
 OUTSIDERS = ["supervisor_b", "editor_a", "reviewer_a", "other_county_editor"]
 

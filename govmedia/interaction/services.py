@@ -1,0 +1,702 @@
+"""Handling messages from the public: cases, deadlines, replies, forwards, the answer bank.
+
+Every state change is a ``do_*`` function with a keyword-only ``acting_user`` and its audit
+row in the same transaction; status moves along ``TRANSITIONS`` and a conditional update
+decides between two people clicking at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from govmedia.content.connectors import connector_for
+from govmedia.content.models import Message
+from govmedia.core.audit import audit
+from govmedia.core.calendar import reply_deadline
+from govmedia.core.models import Role
+from govmedia.core.scoping import scope_for, scoped
+from govmedia.interaction import notify
+from govmedia.interaction.models import (
+    OPEN_STATUSES,
+    Answer,
+    Case,
+    Kind,
+    KindRule,
+    ReplyChannel,
+    ReplyPolicy,
+    Status,
+    Topic,
+)
+from govmedia.interaction.similarity import BM25
+from govmedia.registry.models import Region, Unit
+
+DATA = Path(__file__).resolve().parent / "data" / "classification.json"
+WECHAT_SERVICE_WINDOW = dt.timedelta(hours=48)  # connectors.md §1.6: 客服消息 within 48 h
+
+TRANSITIONS: dict[str, set[str]] = {
+    Status.NEW: {Status.ASSIGNED, Status.FORWARDED, Status.REPLIED, Status.CLOSED},
+    Status.ASSIGNED: {Status.ASSIGNED, Status.FORWARDED, Status.REPLIED, Status.CLOSED},
+    Status.FORWARDED: {Status.ASSIGNED, Status.REPLIED, Status.CLOSED},
+    Status.REPLIED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+
+
+class CaseError(Exception):
+    """A refused action on a message, with the reason in Chinese (and the field, if one)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+class IllegalTransition(CaseError):
+    pass
+
+
+class ReplyRefused(CaseError):
+    def __init__(self, message: str, hits: list | None = None, field: str | None = "text"):
+        super().__init__(message, field)
+        self.hits = hits or []
+
+
+# ---------------------------------------------------------------- reading
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    return scoped(Case.objects.all(), user).select_related(
+        "message__account__owner__region", "topic", "assignee", "forwarded_to"
+    )
+
+
+def forwarded_to_user(user) -> QuerySet[Case]:
+    """Cases another unit forwarded to the user's unit, which it answers (转办件)."""
+    if not user.is_authenticated or user.unit_id is None:
+        return Case.objects.none()
+    return Case.objects.filter(forwarded_to_id=user.unit_id, status=Status.FORWARDED).select_related(
+        "message__account__owner"
+    )
+
+
+def get_forwarded_for(user, pk) -> Case:
+    from django.http import Http404
+
+    case = forwarded_to_user(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("对象不存在或不在您的管理范围内")
+    if not scope_for(user).can_write:
+        raise PermissionDenied("您的角色为只读，不能修改")
+    return case
+
+
+# ---------------------------------------------------------------- deadlines and classification
+
+
+def policy_for(region: Region) -> tuple[int, int]:
+    """The reply hours of the nearest region up the tree that set them; 24/48 otherwise."""
+    ids = [int(p) for p in region.path.strip("/").split("/") if p]
+    policies = {p.region_id: p for p in ReplyPolicy.objects.filter(region_id__in=ids)}
+    for region_id in reversed(ids):
+        if region_id in policies:
+            return policies[region_id].hours, policies[region_id].holiday_hours
+    return 24, 48
+
+
+def deadline_for(message: Message, policy: tuple[int, int] | None = None) -> dt.datetime:
+    hours, holiday_hours = policy or policy_for(message.account.owner.region)
+    return reply_deadline(message.received_at, hours=hours, holiday_hours=holiday_hours)
+
+
+def split_keywords(text: str) -> list[str]:
+    return [w.strip() for w in re.split(r"[,，、;；\n\r]+", text or "") if w.strip()]
+
+
+@cache
+def _default_rules() -> dict:
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+@dataclass
+class Rules:
+    kinds: dict[str, list[str]] = field(default_factory=dict)
+    topics: list[tuple[Topic | None, str, list[str]]] = field(default_factory=list)
+
+
+def rules_for(region: Region) -> Rules:
+    """Default keyword rules (data file) overlaid by the rows of the region and the regions above it."""
+    ids = [int(p) for p in region.path.strip("/").split("/") if p]
+    defaults = _default_rules()
+    kinds = {k: list(v) for k, v in defaults["kinds"].items()}
+    for rule in KindRule.objects.filter(region_id__in=ids).order_by("region__path"):
+        kinds[rule.kind] = split_keywords(rule.keywords)
+    topics = list(Topic.objects.filter(Q(region__isnull=True) | Q(region_id__in=ids)).order_by("id"))
+    named = {t.name for t in topics}
+    result = [(t, t.name, split_keywords(t.keywords)) for t in topics]
+    result += [(None, name, words) for name, words in defaults["topics"].items() if name not in named]
+    return Rules(kinds=kinds, topics=result)
+
+
+KIND_ORDER = [Kind.COMPLAINT, Kind.CONSULTATION, Kind.SUGGESTION, Kind.COMMENT]
+PLATFORM_KINDS = {
+    "consultation": Kind.CONSULTATION,
+    "complaint": Kind.COMPLAINT,
+    "suggestion": Kind.SUGGESTION,
+}
+
+
+def classify(text: str, region: Region, platform_kind: str = "", rules: Rules | None = None):
+    """(kind, topic name, Topic or None) suggested by the keyword rules; the platform's kind wins."""
+    rules = rules or rules_for(region)
+    kind = PLATFORM_KINDS.get(platform_kind)
+    if kind is None:
+        counts = {k: sum(text.count(w) for w in rules.kinds.get(k, [])) for k in KIND_ORDER}
+        best = max(KIND_ORDER, key=lambda k: counts[k])
+        kind = best if counts[best] else (Kind.COMMENT if platform_kind == "comment" else Kind.OTHER)
+    scored = [(sum(text.count(w) for w in words), i) for i, (_, _, words) in enumerate(rules.topics)]
+    top = max(scored, default=(0, -1))
+    if top[0] == 0:
+        return kind, "", None
+    topic, name, _ = rules.topics[top[1]]
+    return kind, name, topic
+
+
+def _topic_row(topic: Topic | None, name: str) -> Topic | None:
+    if topic is not None or not name:
+        return topic
+    return Topic.objects.get_or_create(region=None, name=name, defaults={"keywords": ""})[0]
+
+
+def open_cases(messages: QuerySet[Message] | None = None) -> int:
+    """A case for every message that has none yet (idempotent); returns how many were opened."""
+    messages = (messages if messages is not None else Message.objects.all()).filter(case__isnull=True)
+    messages = messages.select_related("account__owner__region")
+    created = 0
+    policies: dict[int, tuple[int, int]] = {}
+    rules: dict[int, Rules] = {}
+    batch = []
+    for message in messages.iterator(chunk_size=500):
+        region = message.account.owner.region
+        if region.pk not in policies:
+            policies[region.pk], rules[region.pk] = policy_for(region), rules_for(region)
+        kind, name, topic = classify(message.text, region, message.kind, rules[region.pk])
+        case = Case(
+            message=message,
+            kind=kind,
+            topic=_topic_row(topic, name),
+            deadline=deadline_for(message, policies[region.pk]),
+        )
+        if message.replied_at is not None:
+            case.status, case.reply_channel = Status.REPLIED, ReplyChannel.PLATFORM_SEEN
+            case.reply_text, case.answered_at = message.reply_text, message.replied_at
+        batch.append(case)
+        if len(batch) >= 500:
+            created += len(Case.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    if batch:
+        created += len(Case.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
+
+
+def sync_platform_replies(cases: QuerySet[Case]) -> int:
+    """Open cases whose message was answered on the platform itself (seen by collection) become replied."""
+    changed = 0
+    for case in cases.filter(status__in=OPEN_STATUSES, message__replied_at__isnull=False).select_related(
+        "message"
+    ):
+        changed += Case.objects.filter(pk=case.pk, status=case.status).update(
+            status=Status.REPLIED,
+            reply_channel=ReplyChannel.PLATFORM_SEEN,
+            reply_text=case.message.reply_text,
+            answered_at=case.message.replied_at,
+        )
+    return changed
+
+
+# ---------------------------------------------------------------- state changes
+
+
+def _move(case: Case, to: str, **values) -> tuple[Case, str]:
+    """Move along TRANSITIONS with a conditional update: of two clicks, one wins, the other is told."""
+    if to not in TRANSITIONS[case.status]:
+        raise IllegalTransition(
+            f"留言当前为“{case.get_status_display()}”，不能改为“{Status(to).label}”", field="status"
+        )
+    won = Case.objects.filter(pk=case.pk, status=case.status).update(status=to, **values)
+    if won != 1:
+        raise IllegalTransition("这条留言刚被他人处理过，请刷新后再试", field="status")
+    before = case.get_status_display()
+    case.refresh_from_db()
+    return case, before
+
+
+def _require_write(user, case: Case) -> None:
+    if not scoped(Case.objects.filter(pk=case.pk), user).exists():
+        raise PermissionDenied("这条留言不在您的管理范围内")
+    if not scope_for(user).can_write:
+        raise PermissionDenied("您的角色为只读，不能办理留言")
+
+
+def assignable_users(case: Case):
+    from django.contrib.auth import get_user_model
+
+    owner = case.message.account.owner
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=[Role.EDITOR, Role.SUPERVISOR])
+        .filter(Q(unit=owner) | Q(role=Role.SUPERVISOR, unit__region__path__in=_ancestor_paths(owner.region)))
+        .order_by("unit_id", "username")
+    )
+
+
+def _ancestor_paths(region: Region) -> list[str]:
+    parts = [p for p in region.path.strip("/").split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
+def do_assign(case: Case, *, acting_user, assignee) -> Case:
+    _require_write(acting_user, case)
+    if assignee is None or not assignable_users(case).filter(pk=assignee.pk).exists():
+        raise CaseError("办理人须是本单位编辑或上级主管单位人员", field="assignee")
+    with transaction.atomic():
+        case, before = _move(case, Status.ASSIGNED, assignee=assignee)
+        audit(acting_user, "interaction.assigned", case, comment=f"{before} → 办理人 {assignee}")
+        notify.send(
+            assignee,
+            key=f"case-assigned-{case.pk}-{assignee.pk}-{case.deadline:%Y%m%d%H%M}",
+            text=f"您有一条留言待答复，时限 {timezone.localtime(case.deadline):%m月%d日 %H:%M}",
+            url=f"/interaction/{case.pk}/",
+        )
+    return case
+
+
+def check_reply(case: Case, text: str):
+    """The risk checker's hits on a reply, for the region of the account that sends it."""
+    from govmedia.riskcheck.services import checker_for
+
+    return checker_for(case.message.account.owner.region).check(text)
+
+
+def reply_route(case: Case, now: dt.datetime | None = None) -> tuple[str, str]:
+    """How a reply can go out: (channel, Chinese explanation).
+
+    Through the platform only where the account's connector offers sending and the platform
+    allows it (WeChat 客服消息 within 48 hours of the user's message); otherwise by hand.
+    """
+    now = now or timezone.now()
+    message = case.message
+    connector = connector_for(message.account.platform)
+    if connector is None or not hasattr(connector, "send_reply"):
+        return ReplyChannel.MANUAL, "该平台接口不支持代发答复，请在平台后台发送后登记发送时间"
+    if message.kind == "private" and now - message.received_at > WECHAT_SERVICE_WINDOW:
+        return (
+            ReplyChannel.MANUAL,
+            "已超过客服消息 48 小时窗口，平台不再允许代发，请线下联系或在平台内回复后登记",
+        )
+    return ReplyChannel.PLATFORM, "将通过平台接口直接发送"
+
+
+def _send_through_platform(case: Case, text: str) -> None:
+    from govmedia.content.connectors.base import ConnectorError
+    from govmedia.content.services import _make_connector, connection_of
+
+    connector = _make_connector(connection_of(case.message.account))
+    try:
+        connector.send_reply(case.message.account, case.message, text)
+    except ConnectorError as exc:
+        raise ReplyRefused(f"平台发送失败：{exc.reason}") from None
+
+
+def do_reply(
+    case: Case,
+    *,
+    acting_user,
+    text: str,
+    sent_at: dt.datetime | None = None,
+    answer: Answer | None = None,
+    risks_confirmed: bool = False,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Answer the public; the risk check runs first (serious hits refuse, others need confirming)."""
+    _require_write(acting_user, case)
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise ReplyRefused("请填写答复内容")
+    if len(text) > 2000:
+        raise ReplyRefused("答复内容过长，最多 2000 字")
+    hits = check_reply(case, text)
+    serious = [h for h in hits if h.severity == "serious"]
+    if serious:
+        raise ReplyRefused(f"答复内容有 {len(serious)} 处严重表述问题，请修改后再发送", hits)
+    if hits and not risks_confirmed:
+        raise ReplyRefused(f"答复内容有 {len(hits)} 处风险提示，请逐条核对后勾选“已核对”再发送", hits)
+    channel, _ = reply_route(case, now)
+    if channel == ReplyChannel.MANUAL:
+        sent_at = sent_at or now
+        if sent_at > now + dt.timedelta(minutes=5):
+            raise ReplyRefused("发送时间不能晚于现在", field="sent_at")
+        if sent_at < case.message.received_at:
+            raise ReplyRefused("发送时间不能早于留言时间", field="sent_at")
+    else:
+        sent_at = now
+    with transaction.atomic():
+        case, before = _move(
+            case,
+            Status.REPLIED,
+            reply_text=text,
+            reply_channel=channel,
+            answered_at=sent_at,
+            answered_by=acting_user,
+            answer_used=answer,
+            risk_hits=[h.to_dict() for h in hits],
+        )
+        if channel == ReplyChannel.PLATFORM:
+            _send_through_platform(case, text)  # a failure rolls the reply back
+        Message.objects.filter(pk=case.message_id).update(
+            reply_text=text, replied_at=sent_at, replied_by=str(acting_user)[:50]
+        )
+        if answer is not None:
+            Answer.objects.filter(pk=answer.pk).update(times_used=F("times_used") + 1)
+        audit(
+            acting_user,
+            "interaction.replied",
+            case,
+            comment=f"{before} → 已答复（{ReplyChannel(channel).label}）",
+            after={"reply_text": text, "answered_at": sent_at.isoformat()},
+        )
+    return case
+
+
+def do_forward(case: Case, *, acting_user, unit: Unit | None, note: str) -> Case:
+    """Send the matter to the competent department (004_…txt §8.3.3 转送有关业务部门)."""
+    _require_write(acting_user, case)
+    if unit is None:
+        raise CaseError("请选择转办单位", field="unit")
+    if unit.pk == case.message.account.owner_id:
+        raise CaseError("不能转办给本单位", field="unit")
+    note = (note or "").strip()
+    if not note:
+        raise CaseError("请填写转办说明", field="note")
+    with transaction.atomic():
+        case, before = _move(
+            case,
+            Status.FORWARDED,
+            forwarded_to=unit,
+            forwarded_at=timezone.now(),
+            forward_note=note,
+            forward_answer="",
+            forward_answered_at=None,
+        )
+        audit(acting_user, "interaction.forwarded", case, comment=f"{before} → 转办 {unit}：{note}")
+        for user in unit.users.filter(is_active=True, role=Role.EDITOR):
+            notify.send(
+                user,
+                key=f"case-forwarded-{case.pk}-{unit.pk}",
+                text=f"{case.message.account.owner}转来一条群众留言，请提出答复意见",
+                url=f"/interaction/forwarded/{case.pk}/",
+            )
+    return case
+
+
+def do_answer_forward(case: Case, *, acting_user, text: str) -> Case:
+    """The competent department's answer to a forwarded message; the owner then replies to the public."""
+    if acting_user.unit_id != case.forwarded_to_id or case.status != Status.FORWARDED:
+        raise PermissionDenied("只有承办单位可以答复转办件")
+    text = (text or "").strip()
+    if not text:
+        raise CaseError("请填写答复意见", field="text")
+    with transaction.atomic():
+        won = Case.objects.filter(
+            pk=case.pk, status=Status.FORWARDED, forward_answered_at__isnull=True
+        ).update(forward_answer=text, forward_answered_at=timezone.now())
+        if won != 1:
+            raise IllegalTransition("该转办件已答复或已收回", field="text")
+        case.refresh_from_db()
+        audit(acting_user, "interaction.forward_answered", case, comment=text[:200])
+        if case.assignee_id:
+            notify.send(
+                case.assignee,
+                key=f"case-forward-answered-{case.pk}",
+                text=f"{case.forwarded_to}已回复转办留言，请答复群众",
+                url=f"/interaction/{case.pk}/",
+            )
+    return case
+
+
+def do_answer_offline(case: Case, *, acting_user, reason: str) -> Case:
+    """Sensitive matters answered offline (by phone, in person), with the reason kept."""
+    _require_write(acting_user, case)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise CaseError("请填写线下答复的原因（至少 4 个字）", field="reason")
+    now = timezone.now()
+    with transaction.atomic():
+        case, before = _move(
+            case,
+            Status.CLOSED,
+            reply_channel=ReplyChannel.OFFLINE,
+            offline_reason=reason,
+            answered_at=now,
+            answered_by=acting_user,
+            closed_at=now,
+        )
+        audit(acting_user, "interaction.answered_offline", case, comment=f"{before} → 线下答复：{reason}")
+    return case
+
+
+def do_close(case: Case, *, acting_user) -> Case:
+    _require_write(acting_user, case)
+    if case.status != Status.REPLIED:
+        raise IllegalTransition("只有已答复的留言可以办结", field="status")
+    with transaction.atomic():
+        case, before = _move(case, Status.CLOSED, closed_at=timezone.now())
+        audit(acting_user, "interaction.closed", case, comment=f"{before} → 已办结")
+    return case
+
+
+def do_reclassify(case: Case, *, acting_user, kind: str, topic: Topic | None) -> Case:
+    _require_write(acting_user, case)
+    if kind not in Kind.values:
+        raise CaseError("留言类别不正确", field="kind")
+    with transaction.atomic():
+        before = {"kind": case.get_kind_display(), "topic": str(case.topic or "")}
+        Case.objects.filter(pk=case.pk).update(kind=kind, topic=topic)
+        case.refresh_from_db()
+        audit(
+            acting_user,
+            "interaction.reclassified",
+            case,
+            before=before,
+            after={"kind": case.get_kind_display(), "topic": str(case.topic or "")},
+        )
+    return case
+
+
+# ---------------------------------------------------------------- answer bank
+
+
+def answers_for_region(region: Region, today: dt.date | None = None) -> QuerySet[Answer]:
+    """Answers usable in a region: its own units' and those of the regions above it, in force."""
+    today = today or timezone.localdate()
+    return (
+        Answer.objects.filter(active=True, owner__region__path__in=_ancestor_paths(region))
+        .filter(valid_from__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("owner", "topic")
+    )
+
+
+@dataclass
+class Suggestion:
+    answer: Answer
+    score: float
+    stale: str = ""
+
+
+def suggest_answers(
+    text: str, region: Region, *, limit: int = 3, today: dt.date | None = None
+) -> list[Suggestion]:
+    """The answers whose questions read most like ``text`` (BM25 over character n-grams).
+
+    A person reviews a suggestion before it is sent (004_…txt §8.3.3); nothing is sent here.
+    """
+    answers = list(answers_for_region(region, today))
+    if not answers or not text.strip():
+        return []
+    index = BM25([f"{a.question} {a.question} {a.answer}" for a in answers])
+    scores = index.scores(text)
+    ranked = sorted(zip(scores, answers, strict=True), key=lambda p: (-p[0], p[1].pk))
+    best = ranked[0][0]
+    floor = max(1.0, best * 0.35)
+    return [Suggestion(a, round(s, 2), a.stale_reason(today)) for s, a in ranked[:limit] if s >= floor]
+
+
+def _check_answer_fields(values: dict) -> None:
+    if not (values.get("question") or "").strip():
+        raise CaseError("请填写问题", field="question")
+    if not (values.get("answer") or "").strip():
+        raise CaseError("请填写答复口径", field="answer")
+    if (
+        values.get("valid_until")
+        and values.get("valid_from")
+        and values["valid_until"] < values["valid_from"]
+    ):
+        raise CaseError("失效日期不能早于生效日期", field="valid_until")
+
+
+def do_save_answer(answer: Answer | None, *, acting_user, **values) -> Answer:
+    """Create or edit an answer-bank entry; the owner unit must be in the user's scope."""
+    if not scope_for(acting_user).can_write:
+        raise PermissionDenied("您的角色为只读，不能修改问答库")
+    owner = values.get("owner")
+    if owner is None or not scoped(Unit.objects.filter(pk=owner.pk), acting_user).exists():
+        raise CaseError("请选择您管理范围内的答复单位", field="owner")
+    _check_answer_fields(values)
+    with transaction.atomic():
+        if answer is None:
+            answer = Answer(created_by=acting_user)
+            action = "新增"
+        else:
+            action = "修改"
+        for name, value in values.items():
+            setattr(answer, name, value)
+        answer.reviewed_on = timezone.localdate()
+        answer.save()
+        audit(acting_user, "interaction.answer_saved", answer, comment=f"{action}：{answer.question[:60]}")
+    return answer
+
+
+def do_review_answer(answer: Answer, *, acting_user, valid_until: dt.date | None = None) -> Answer:
+    """Confirm an entry is still current (动态更新): resets the review clock."""
+    if not scope_for(acting_user).can_write:
+        raise PermissionDenied("您的角色为只读，不能修改问答库")
+    with transaction.atomic():
+        answer.reviewed_on = timezone.localdate()
+        if valid_until is not None:
+            answer.valid_until = valid_until
+        answer.save(update_fields=["reviewed_on", "valid_until", "updated_at"])
+        audit(acting_user, "interaction.answer_reviewed", answer)
+    return answer
+
+
+def stale_answers(queryset: QuerySet[Answer], today: dt.date | None = None) -> QuerySet[Answer]:
+    today = today or timezone.localdate()
+    cutoff = today - dt.timedelta(days=Answer.REVIEW_EVERY_DAYS)
+    return queryset.filter(Q(valid_until__lt=today) | Q(reviewed_on__lt=cutoff))
+
+
+# ---------------------------------------------------------------- reminders
+
+
+REMIND_BEFORE = dt.timedelta(hours=4)
+
+
+def send_reply_reminders(now: dt.datetime | None = None) -> dict:
+    """Remind the assignee (or the unit's editors) 4 hours before the deadline; tell supervisors when overdue.
+
+    Idempotent: every reminder has a key and fires once.
+    """
+    now = now or timezone.now()
+    due_soon = overdue = 0
+    open_cases_qs = Case.objects.filter(status__in=[Status.NEW, Status.ASSIGNED]).select_related(
+        "message__account__owner__region", "assignee"
+    )
+    for case in open_cases_qs.filter(deadline__gt=now, deadline__lte=now + REMIND_BEFORE):
+        for user in _handlers(case):
+            due_soon += notify.send(
+                user,
+                key=f"case-due-{case.pk}",
+                text=f"留言即将超时：{case.message.text[:20]}（时限 {timezone.localtime(case.deadline):%m月%d日 %H:%M}）",
+                url=f"/interaction/{case.pk}/",
+            )
+    for case in open_cases_qs.filter(deadline__lte=now):
+        owner = case.message.account.owner
+        for user in [*_handlers(case), *_supervisors(owner.region)]:
+            overdue += notify.send(
+                user,
+                key=f"case-overdue-{case.pk}",
+                text=f"{owner}留言已超过答复时限：{case.message.text[:20]}",
+                url=f"/interaction/{case.pk}/",
+            )
+    return {"due_soon": due_soon, "overdue": overdue}
+
+
+def _handlers(case: Case):
+    if case.assignee_id:
+        return [case.assignee]
+    return list(case.message.account.owner.users.filter(is_active=True, role=Role.EDITOR))
+
+
+def _supervisors(region: Region):
+    from django.contrib.auth import get_user_model
+
+    return list(get_user_model().objects.filter(is_active=True, role=Role.SUPERVISOR, unit__region=region))
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _p90(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+def response_stats(cases: QuerySet[Case], *, by: str = "unit", now: dt.datetime | None = None) -> list[dict]:
+    """Per unit (or topic): messages, answered, mean and p90 hours to answer, share answered on time.
+
+    A message still open past its deadline counts as late; one still open within it is not counted.
+    """
+    now = now or timezone.now()
+    key_field = {"unit": "message__account__owner__name", "topic": "topic__name"}[by]
+    rows: dict[str, dict] = {}
+    for key, received, deadline, answered in cases.values_list(
+        key_field, "message__received_at", "deadline", "answered_at"
+    ):
+        row = rows.setdefault(
+            key or "未分类", {"name": key or "未分类", "total": 0, "hours": [], "on_time": 0, "due": 0}
+        )
+        row["total"] += 1
+        if answered is not None:
+            row["hours"].append((answered - received).total_seconds() / 3600)
+            row["due"] += 1
+            row["on_time"] += answered <= deadline
+        elif deadline < now:
+            row["due"] += 1
+    result = []
+    for row in sorted(rows.values(), key=lambda r: r["name"]):
+        hours = row.pop("hours")
+        row["answered"] = len(hours)
+        row["mean_hours"] = round(sum(hours) / len(hours), 1) if hours else None
+        row["p90_hours"] = round(_p90(hours), 1) if hours else None
+        row["on_time_share"] = round(row["on_time"] / row["due"], 3) if row["due"] else None
+        result.append(row)
+    return result
+
+
+def late_replies(
+    *, account_ids=None, since: dt.datetime | None = None, until: dt.datetime | None = None, now=None
+) -> list[dict]:
+    """Messages answered after their deadline, or not answered and past it: evidence for `late_replies`."""
+    now = now or timezone.now()
+    cases = Case.objects.filter(
+        Q(answered_at__gt=F("deadline")) | Q(answered_at__isnull=True, deadline__lt=now)
+    )
+    if account_ids is not None:
+        cases = cases.filter(message__account_id__in=list(account_ids))
+    if since is not None:
+        cases = cases.filter(message__received_at__gte=since)
+    if until is not None:
+        cases = cases.filter(message__received_at__lt=until)
+    return [
+        {
+            "account_id": c["message__account_id"],
+            "message_id": c["message_id"],
+            "case_id": c["id"],
+            "received_at": c["message__received_at"],
+            "deadline": c["deadline"],
+            "answered_at": c["answered_at"],
+            "kind": c["kind"],
+        }
+        for c in cases.order_by("deadline").values(
+            "id",
+            "message_id",
+            "message__account_id",
+            "message__received_at",
+            "deadline",
+            "answered_at",
+            "kind",
+        )
+    ]
