@@ -7,6 +7,7 @@ Unknown checks, missing points and duplicate codes are refused with a Chinese me
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def parse(text: str) -> IndicatorSetDef:
                     raise IndicatorSetError(f"{where}：points 和 cap 不能为负数")
             try:
                 CHECKS[check].validate(params)
-            except (TypeError, ValueError, KeyError) as exc:
+            except (TypeError, ValueError, KeyError, re.error) as exc:
                 raise IndicatorSetError(f"{where}：参数有误（{exc}）") from None
             indicators.append(
                 IndicatorDef(
