@@ -535,7 +535,7 @@ def _check_answer_fields(values: dict) -> None:
         raise CaseError("失效日期不能早于生效日期", field="valid_until")
 
 
-def do_save_answer(answer: Answer | None, *, acting_user, **values) -> Answer:
+def do_save_answer(entry: Answer | None, /, *, acting_user, **values) -> Answer:
     """Create or edit an answer-bank entry; the owner unit must be in the user's scope."""
     if not scope_for(acting_user).can_write:
         raise PermissionDenied("您的角色为只读，不能修改问答库")
@@ -544,17 +544,17 @@ def do_save_answer(answer: Answer | None, *, acting_user, **values) -> Answer:
         raise CaseError("请选择您管理范围内的答复单位", field="owner")
     _check_answer_fields(values)
     with transaction.atomic():
-        if answer is None:
-            answer = Answer(created_by=acting_user)
+        if entry is None:
+            entry = Answer(created_by=acting_user)
             action = "新增"
         else:
             action = "修改"
         for name, value in values.items():
-            setattr(answer, name, value)
-        answer.reviewed_on = timezone.localdate()
-        answer.save()
-        audit(acting_user, "interaction.answer_saved", answer, comment=f"{action}：{answer.question[:60]}")
-    return answer
+            setattr(entry, name, value)
+        entry.reviewed_on = timezone.localdate()
+        entry.save()
+        audit(acting_user, "interaction.answer_saved", entry, comment=f"{action}：{entry.question[:60]}")
+    return entry
 
 
 def do_review_answer(answer: Answer, *, acting_user, valid_until: dt.date | None = None) -> Answer:
