@@ -16,7 +16,6 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from importlib import resources
 from operator import attrgetter
 from typing import Any
@@ -226,10 +225,6 @@ class Checker:
                 variants=phrase_variants(),
             )
         )
-
-    @cached_property
-    def term_count(self) -> int:
-        return len(self._terms)
 
     def scan(self, text: str, as_of: dt.date | None = None) -> Document:
         """One pass of the automaton; matches grouped by category for the checkers."""

@@ -220,3 +220,31 @@ def test_checking_from_many_threads_gives_the_same_hits(checker):
     expected = [checker.check(t) for t in texts]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(checker.check, texts)) == expected
+
+
+# --- breadth added after the first evaluation ----------------------------------------------
+
+
+def test_a_misspelt_title_next_to_a_leaders_name_is_serious(check):
+    [hit] = check("认真学习习近平总书纪重要讲话精神。")
+    assert (hit.rule, hit.severity, hit.suggestion) == ("leader.title_variant", "serious", "总书记")
+
+
+def test_the_covid_name_changed_at_the_end_of_2022(check):
+    assert rules(check("做好新冠肺炎疫苗接种工作。")) == ["expression.covid_name"]
+    assert check("做好新冠肺炎疫苗接种工作。", dt.date(2021, 3, 1)) == []
+
+
+def test_the_war_of_resistance_lasted_fourteen_years(check):
+    [hit] = check("纪念八年抗战胜利。")
+    assert hit.suggestion.startswith("十四年抗战")
+
+
+def test_hong_kong_is_not_set_beside_china(check):
+    assert rules(check("促进中国与香港的经贸往来。")) == ["expression.one_china"]
+    assert check("促进内地与香港的经贸往来。") == []
+
+
+def test_logging_in_to_a_website_is_denglu_but_a_typhoon_still_denglu(check):
+    assert rules(check("请登陆网站查询。")) == ["typo.curated"]
+    assert check("台风“梅花”在舟山登陆。") == []

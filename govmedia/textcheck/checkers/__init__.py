@@ -1,0 +1,1 @@
+"""The checkers of the pipeline, one module per kind of problem; see ``base.py`` for the contract."""
