@@ -1,6 +1,6 @@
 """Offline confusion data: word frequencies, same-pinyin and same-shape characters.
 
-Vendored from the pycorrector 1.1.4 wheel (Apache-2.0, see ``data/pycorrector/NOTICE.md``);
+Vendored from the pycorrector 1.1.4 wheel (Apache-2.0, see ``data/pycorrector/NOTICE.txt``);
 loaded lazily and cached. Used for two things:
 
 - the statistical typo detector: common set phrases (成语, 固定搭配) with one character

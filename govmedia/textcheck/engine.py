@@ -16,6 +16,7 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from operator import attrgetter
 from typing import Any
@@ -110,21 +111,23 @@ class Sources:
         return host in self.short_link_domains
 
 
+@cache
 def _national_sources() -> dict[str, Any]:
+    """The national data files, parsed once per process (treated as read-only)."""
     allow = yaml.safe_load(_data_text("allow.yaml"))
     leaders = yaml.safe_load(_data_text("leaders.yaml"))
     return {
         "leaders_data": leaders,
-        "entries": (
+        "entries": tuple(
             load_yaml_entries("expressions.yaml")
             + load_yaml_entries("institutions.yaml")
             + load_yaml_entries("banned.yaml")
             + load_typo_entries()
             + format_entries()
         ),
-        "hotlines": {str(h) for h in allow["hotlines"]},
-        "domains": {d.lower() for d in allow["domains"]},
-        "short": {d.lower() for d in allow["short_link_domains"]},
+        "hotlines": frozenset(str(h) for h in allow["hotlines"]),
+        "domains": frozenset(d.lower() for d in allow["domains"]),
+        "short": frozenset(d.lower() for d in allow["short_link_domains"]),
     }
 
 
