@@ -13,6 +13,7 @@ urlpatterns = [
     path("riskcheck/", include("govmedia.riskcheck.urls")),
     path("filings/", include("govmedia.filings.urls")),
     path("content/", include("govmedia.content.urls")),
+    path("supervision/", include("govmedia.supervision.urls")),
     path("interaction/", include("govmedia.interaction.urls")),
     path("", include("govmedia.web.urls")),
 ]

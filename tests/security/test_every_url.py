@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import make_user
 from govmedia.core.models import AuditLog, Role
 from govmedia.registry.models import Contact, MediaAccount, Unit
+from tests.supervision.factories import account_a2_finding, account_a2_score, county_a_inspection
 
 # Reachable without logging in, and showing nothing scoped.
 PUBLIC = {"login", "logout", "schema", "api-root", "web:public_matrix", "web:public_qr", "web:healthz"}
@@ -41,6 +42,12 @@ LISTS = {
     "interaction:notifications": {},
     "interaction:answers": {},
     "interaction:answer_new": {},
+    "supervision:inspections": {},
+    "supervision:inspection_new": {},
+    "supervision:findings": {},
+    "supervision:inspection-list": {},
+    "supervision:score-list": {},
+    "supervision:finding-list": {},
 }
 
 # Pages and endpoints of one object: the target belongs to 青山县民政局 (county A).
@@ -54,6 +61,15 @@ OBJECTS = {
     "unit-detail": lambda w: w.dept_a2,
     "interaction:case": lambda w: _case_of(w.account_a2),
     "interaction:answer": lambda w: _answer_of(w.dept_a2),
+    "supervision:inspection": county_a_inspection,
+    "supervision:inspection_publish": county_a_inspection,
+    "supervision:inspection_rerun": county_a_inspection,
+    "supervision:inspection_export": county_a_inspection,
+    "supervision:score_card": account_a2_score,
+    "supervision:finding": account_a2_finding,
+    "supervision:inspection-detail": county_a_inspection,
+    "supervision:score-detail": account_a2_score,
+    "supervision:finding-detail": account_a2_finding,
 }
 
 

@@ -1,0 +1,311 @@
+"""Pages: inspections and their ranking, account score cards, Findings. Thin callers of services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from govmedia.core.scoping import scoped
+from govmedia.registry.models import AssessmentGroup, Platform, Unit
+from govmedia.supervision import selectors, services
+from govmedia.supervision.exporting import inspection_workbook
+from govmedia.supervision.models import (
+    FINDING_TRANSITIONS,
+    FindingStatus,
+    IndicatorKind,
+    IndicatorSet,
+    InspectionFinding,
+)
+
+PAGE_SIZE = 50
+
+
+def _require_supervisor(user) -> None:
+    if not selectors.may_supervise(user):
+        raise PermissionDenied("只有主管单位和系统管理员可以执行此操作")
+
+
+@login_required
+def inspections(request):
+    qs = selectors.visible_inspections(request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/inspections.html",
+        {"page": page, "can_run": selectors.may_supervise(request.user)},
+    )
+
+
+class RunForm(forms.Form):
+    start = forms.DateField(label="检查期间起", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="检查期间止（含）", widget=forms.DateInput(attrs={"type": "date"}))
+    indicator_set = forms.ModelChoiceField(
+        label="指标体系", queryset=IndicatorSet.objects.filter(is_current=True), empty_label=None
+    )
+    scope_unit = forms.ModelChoiceField(label="检查范围（含下级单位）", queryset=Unit.objects.none())
+    sample_ratio = forms.FloatField(
+        label="抽查比例（留空为全覆盖检查）", required=False, min_value=0.01, max_value=1
+    )
+    seed = forms.IntegerField(label="随机种子（留空自动生成）", required=False)
+    title = forms.CharField(label="名称", required=False, max_length=200)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope_unit"].queryset = scoped(Unit.objects.all(), user).order_by("region__path", "name")
+        today = timezone.localdate()
+        last_monday = today - dt.timedelta(days=today.weekday() + 7)
+        self.fields["start"].initial = last_monday
+        self.fields["end"].initial = last_monday + dt.timedelta(days=6)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError("结束日期不能早于开始日期")
+        return data
+
+
+@login_required
+def inspection_new(request):
+    _require_supervisor(request.user)
+    form = RunForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        inspection = services.run_inspection(
+            start=d["start"],
+            end=d["end"],
+            indicator_set=d["indicator_set"],
+            scope_unit=d["scope_unit"],
+            sample_ratio=d["sample_ratio"],
+            seed=d["seed"],
+            acting_user=request.user,
+            title=d["title"],
+        )
+        messages.success(
+            request, f"检查完成：{inspection.account_count} 个账号，不合格 {inspection.failed_count} 个"
+        )
+        return redirect("supervision:inspection", pk=inspection.pk)
+    return render(request, "supervision/inspection_new.html", {"form": form})
+
+
+def _chart(units) -> list[dict]:
+    """Bars for an inline SVG (no inline styles or scripts: the CSP forbids them)."""
+    bars = []
+    for n, u in enumerate(units):
+        width = max(0.0, min(u.final, 100.0)) * 3
+        bars.append({"y": n * 22, "width": round(width, 1), "unit": u, "text_x": round(width + 6, 1)})
+    return bars
+
+
+@login_required
+def inspection(request, pk: int):
+    obj = selectors.get_inspection_for(request.user, pk)
+    units = list(selectors.unit_results(obj))
+    groups = []
+    for code, label in AssessmentGroup.choices:
+        rows = [u for u in units if u.group == code]
+        if rows:
+            bars = _chart(rows)
+            groups.append({"label": label, "rows": rows, "bars": bars, "height": len(rows) * 22 + 4})
+    results = obj.account_results.select_related("account", "unit").order_by("score", "account_id")
+    platform = request.GET.get("platform", "")
+    if platform:
+        results = results.filter(platform=platform)
+    if request.GET.get("failed"):
+        results = results.filter(vetoed=True)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = {i.code: i.name for i in obj.indicator_set.indicators.all()}
+    rows = [
+        {
+            "r": r,
+            "vetoes": [names.get(c, c) for c in r.detail.get("vetoes", [])],
+            "deductions": [(names.get(c, c), p) for c, p in r.detail.get("deductions", {}).items()],
+            "bonus": [(names.get(c, c), p) for c, p in r.detail.get("bonus", {}).items()],
+        }
+        for r in page
+    ]
+    return render(
+        request,
+        "supervision/inspection.html",
+        {
+            "inspection": obj,
+            "groups": groups,
+            "page": page,
+            "rows": rows,
+            "rates": services.pass_rates(obj),
+            "platforms": Platform.choices,
+            "platform": platform,
+            "can_supervise": selectors.may_supervise(request.user),
+        },
+    )
+
+
+@login_required
+def inspection_publish(request, pk: int):
+    """GET asks for confirmation; POST publishes and freezes the result."""
+    obj = selectors.get_inspection_for(request.user, pk, write=request.method == "POST")
+    if request.method == "POST":
+        _require_supervisor(request.user)
+        try:
+            services.do_publish_inspection(obj, acting_user=request.user)
+            messages.success(request, "检查结果已发布，结果已冻结")
+        except services.InspectionError as exc:
+            messages.error(request, str(exc))
+        return redirect("supervision:inspection", pk=obj.pk)
+    return render(request, "supervision/confirm.html", {"inspection": obj, "action": "publish"})
+
+
+@login_required
+def inspection_rerun(request, pk: int):
+    """GET asks for confirmation; POST runs the same inspection again as a new version."""
+    obj = selectors.get_inspection_for(request.user, pk, write=request.method == "POST")
+    if request.method == "POST":
+        _require_supervisor(request.user)
+        new = services.rerun_inspection(obj, acting_user=request.user)
+        messages.success(request, f"已重新检查，生成第{new.version}版")
+        return redirect("supervision:inspection", pk=new.pk)
+    return render(request, "supervision/confirm.html", {"inspection": obj, "action": "rerun"})
+
+
+@login_required
+def inspection_export(request, pk: int):
+    obj = selectors.get_inspection_for(request.user, pk)
+    content = inspection_workbook(obj)
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="inspection-{obj.pk}.xlsx"'
+    return response
+
+
+@login_required
+def score_card(request, pk: int):
+    result = selectors.get_account_result_for(request.user, pk)
+    links = {
+        link.finding_id: link
+        for link in InspectionFinding.objects.filter(
+            inspection=result.inspection, finding__account=result.account
+        ).select_related("finding")
+    }
+    items = []
+    for item in result.detail.get("items", []):
+        items.append(
+            {
+                **item,
+                "counted": [links[i].finding for i in item["findings"] if i in links],
+                "uncounted": [links[i].finding for i in item["uncounted"] if i in links],
+            }
+        )
+    return render(
+        request,
+        "supervision/score_card.html",
+        {
+            "result": result,
+            "inspection": result.inspection,
+            "items": items,
+            "vetoes": [i for i in items if i["kind"] == IndicatorKind.VETO and i["vetoed"]],
+            "deductions": [i for i in items if i["kind"] == IndicatorKind.DEDUCTION],
+            "bonus": [i for i in items if i["kind"] == IndicatorKind.BONUS],
+            "deducted": 100 - result.deduction_score if result.deduction_score < 100 else 0,
+        },
+    )
+
+
+FINDING_FILTERS = ("status", "kind", "indicator", "platform", "unit", "q", "inspection", "unconfirmed")
+
+
+@login_required
+def findings(request):
+    qs = selectors.visible_findings(request.user).select_related("account__owner")
+    f = {k: request.GET.get(k, "").strip() for k in FINDING_FILTERS}
+    # Bonus records are not problems: shown only when asked for by status.
+    qs = qs.filter(status=f["status"]) if f["status"] else qs.exclude(status=FindingStatus.NOTED)
+    if f["kind"]:
+        qs = qs.filter(kind=f["kind"])
+    if f["indicator"]:
+        qs = qs.filter(indicator_code=f["indicator"])
+    if f["platform"]:
+        qs = qs.filter(account__platform=f["platform"])
+    if f["unit"].isdigit():
+        qs = qs.filter(account__owner_id=int(f["unit"]))
+    if f["inspection"].isdigit():
+        qs = qs.filter(links__inspection_id=int(f["inspection"]))
+    if f["unconfirmed"]:
+        qs = qs.filter(needs_confirmation=True, confirmed_at__isnull=True)
+    if f["q"]:
+        qs = qs.filter(Q(account__name__icontains=f["q"]) | Q(summary__icontains=f["q"]))
+    page = Paginator(qs.order_by("-last_found_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={v}" for k, v in f.items() if v)
+    return render(
+        request,
+        "supervision/findings.html",
+        {
+            "page": page,
+            "filters": f,
+            "query": query,
+            "statuses": FindingStatus.choices,
+            "kinds": IndicatorKind.choices,
+            "platforms": Platform.choices,
+        },
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="改为", choices=FindingStatus.choices)
+    reason = forms.CharField(label="说明（排除时必填）", required=False, max_length=500)
+
+
+@login_required
+def finding(request, pk: int):
+    obj = selectors.get_finding_for(request.user, pk)
+    can_supervise = selectors.may_supervise(request.user)
+    allowed = [
+        (s, FindingStatus(s).label)
+        for s in FINDING_TRANSITIONS.get(obj.status, set())
+        if can_supervise or s != FindingStatus.DISMISSED
+    ]
+    form = StatusForm(request.POST or None)
+    form.fields["status"].choices = sorted(allowed)
+    if request.method == "POST":
+        obj = selectors.get_finding_for(request.user, pk, write=True)
+        if request.POST.get("confirm"):
+            _require_supervisor(request.user)
+            try:
+                services.do_confirm_finding(
+                    obj, acting_user=request.user, comment=request.POST.get("reason", "")
+                )
+                messages.success(request, "已确认，此问题此后计分")
+            except services.InspectionError as exc:
+                messages.error(request, str(exc))
+            return redirect("supervision:finding", pk=obj.pk)
+        if form.is_valid():
+            try:
+                services.do_set_finding_status(
+                    obj,
+                    form.cleaned_data["status"],
+                    acting_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, "问题状态已更新")
+                return redirect("supervision:finding", pk=obj.pk)
+            except services.InspectionError as exc:
+                messages.error(request, str(exc))
+    inspections = obj.inspections.order_by("-period_end")[:20]
+    return render(
+        request,
+        "supervision/finding.html",
+        {
+            "finding": obj,
+            "form": form if allowed else None,
+            "inspections": inspections,
+            "can_confirm": can_supervise and obj.needs_confirmation and obj.confirmed_at is None,
+        },
+    )
