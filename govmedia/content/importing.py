@@ -1,7 +1,7 @@
 """Posts and messages from spreadsheets, the same rules as the upload page.
 
-Posts stream: a 1,000,000-row CSV is read twice row by row (first to check every row, then
-to write in batches), so memory stays flat and a file with any bad row writes nothing.
+Posts stream: a 1,000,000-row CSV is read row by row and written in batches inside one
+transaction, so memory stays flat and a file with any bad row writes nothing.
 Messages are small files and go through the registry's row machinery (``_Row``).
 Accounts are matched by 平台 + 账号ID; rows have no platform id, so posts and messages are
 keyed by a stable hash of time and text: importing the same file again changes nothing.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -67,6 +68,7 @@ _URL = re.compile(r"^https?://\S+$", re.I)
 _WECHAT = ("wechat_subscription", "wechat_service")
 
 
+@functools.cache
 def _tz():
     return ZoneInfo(settings.TIME_ZONE)
 
@@ -97,11 +99,20 @@ class AccountIndex:
         return self.ids.get((code, uid))
 
 
+_FAST = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})")
+
+
 def parse_datetime(value) -> dt.datetime | None:
     """``YYYY-MM-DD HH:MM`` (seconds allowed, ``/`` accepted) or an Excel date cell, in local time."""
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else value.replace(tzinfo=_tz())
     text = str(value).strip().replace("/", "-")
+    match = _FAST.fullmatch(text)
+    if match:
+        try:
+            return dt.datetime(*map(int, match.groups()), tzinfo=_tz())
+        except ValueError:
+            return None
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
         try:
             return dt.datetime.strptime(text, fmt).replace(tzinfo=_tz())
@@ -290,15 +301,31 @@ def import_posts(
     dry_run: bool = False,
     progress=None,
 ) -> ImportReport:
-    """Check every row, then write in batches; any bad row means nothing is written."""
+    """One streaming pass inside one transaction: rows are written in batches as they are read,
+    and any bad row (all of them are still listed) rolls the whole file back. A process killed
+    half-way leaves nothing behind; running it again gives the same rows as an uninterrupted run.
+    """
     path = Path(path)
     report = ImportReport(kind="posts", dry_run=dry_run)
-    accounts = AccountIndex()
-    parser = _PostRowParser(accounts, report)
+    parser = _PostRowParser(AccountIndex(), report)
+    summary, batch, done = IngestSummary(), [], 0
     try:
-        rows = 0
-        for _ in _post_rows(path, parser):
-            rows += 1
+        with transaction.atomic():
+            for pair in _post_rows(path, parser):
+                if pair is None or parser.error_count:
+                    batch = []  # keep reading to list every error, stop writing
+                    continue
+                batch.append(pair)
+                if len(batch) >= batch_size:
+                    summary.add(ingest_post_batch(batch, source=Source.IMPORT, check=check, savepoint=False))
+                    done += len(batch)
+                    batch = []
+                    if progress:
+                        progress(done)
+            if not parser.error_count:
+                summary.add(ingest_post_batch(batch, source=Source.IMPORT, check=check, savepoint=False))
+            if parser.error_count or dry_run:
+                transaction.set_rollback(True)
     except SheetError as exc:
         report.errors.append(RowError(1, "表头" if "表头" in str(exc) else "文件", "", str(exc)))
         raise ImportFailed(report) from None
@@ -308,19 +335,6 @@ def import_posts(
                 RowError(0, "", "", f"共 {parser.error_count} 处错误，仅列出前 {MAX_LISTED_ERRORS} 处")
             )
         raise ImportFailed(report)
-    if dry_run:
-        report.created = rows
-        return report
-    summary, batch, done = IngestSummary(), [], 0
-    for pair in _post_rows(path, parser):
-        batch.append(pair)
-        if len(batch) >= batch_size:
-            summary.add(ingest_post_batch(batch, source=Source.IMPORT, check=check))
-            done += len(batch)
-            batch = []
-            if progress:
-                progress(done)
-    summary.add(ingest_post_batch(batch, source=Source.IMPORT, check=check))
     report.created, report.updated, report.unchanged = summary.created, summary.updated, summary.unchanged
     return report
 

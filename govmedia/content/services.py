@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -106,7 +107,12 @@ def _post_values(data: PostData) -> dict:
 
 
 def ingest_post_batch(
-    pairs: Iterable[tuple[int, PostData]], *, source: str, check: bool = True, now: dt.datetime | None = None
+    pairs: Iterable[tuple[int, PostData]],
+    *,
+    source: str,
+    check: bool = True,
+    now: dt.datetime | None = None,
+    savepoint: bool = True,
 ) -> IngestSummary:
     """Upsert one batch of (account id, post) in one transaction; blank counts keep stored ones."""
     now = now or timezone.now()
@@ -119,7 +125,7 @@ def ingest_post_batch(
         return summary
     account_ids = {a for a, _ in latest}
     post_ids = {p for _, p in latest}
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         existing = {
             (p.account_id, p.platform_post_id): p
             for p in Post.objects.filter(account_id__in=account_ids, platform_post_id__in=post_ids).only(
@@ -134,20 +140,7 @@ def ingest_post_batch(
             post = existing.get(key)
             if post is None:
                 hits = check_post_text(values["title"], values["body"]) if check else None
-                post = Post(
-                    account_id=key[0],
-                    platform_post_id=key[1],
-                    content_hash=digest,
-                    fetched_at=now,
-                    source=source,
-                    risk_hits=hits or [],
-                    risk_checked_at=now if hits is not None else None,
-                    **values,
-                    **counts,
-                )
-                new.append(post)
-                if any(v is not None for v in counts.values()):
-                    stat_posts.append(post)
+                new.append((key, values, counts, digest, hits))
                 continue
             dirty = False
             for name, value in values.items():
@@ -174,15 +167,7 @@ def ingest_post_batch(
             else:
                 summary.unchanged += 1
         if new:
-            Post.objects.bulk_create(new, batch_size=500)
-            if any(p.pk is None for p in new):  # SQLite before 3.35 returns no ids
-                ids = dict(
-                    Post.objects.filter(
-                        account_id__in=account_ids, platform_post_id__in=[p.platform_post_id for p in new]
-                    ).values_list("platform_post_id", "id")
-                )
-                for p in new:
-                    p.pk = p.id = ids[p.platform_post_id]
+            _insert_new_posts(new, source=source, now=now, today=today)
         if changed:
             fields = ["fetched_at", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS]
             if rechecked:
@@ -201,6 +186,71 @@ def ingest_post_batch(
             )
     summary.created, summary.updated = len(new), len(changed)
     return summary
+
+
+_POST_COLUMNS = (
+    "account_id",
+    "platform_post_id",
+    *TEXT_FIELDS,
+    *COUNT_FIELDS,
+    "source",
+    "content_hash",
+    "fetched_at",
+    "risk_hits",
+    "risk_checked_at",
+)
+_STAT_COLUMNS = ("post_id", "date", *COUNT_FIELDS)
+
+
+def _executemany(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Plain INSERTs: the ORM's per-field work costs more than the database on million-row imports."""
+    quote = db_connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with db_connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _insert_new_posts(new: list, *, source: str, now: dt.datetime, today: dt.date) -> None:
+    ops = db_connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    rows = []
+    for (account_id, platform_id), values, counts, digest, hits in new:
+        rows.append(
+            (
+                account_id,
+                platform_id,
+                ops.adapt_datetimefield_value(values["published_at"]),
+                *(values[name] for name in TEXT_FIELDS[1:]),
+                *(counts[name] for name in COUNT_FIELDS),
+                source,
+                digest,
+                stamp,
+                ops.adapt_json_value(hits or [], None),
+                stamp if hits is not None else None,
+            )
+        )
+    _executemany(Post, _POST_COLUMNS, rows)
+    with_counts = [
+        (key, counts) for key, _, counts, _, _ in new if any(v is not None for v in counts.values())
+    ]
+    if not with_counts:
+        return
+    ids = {
+        (a, p): pk
+        for a, p, pk in Post.objects.filter(
+            account_id__in={a for (a, _), _ in with_counts},
+            platform_post_id__in=[p for (_, p), _ in with_counts],
+        ).values_list("account_id", "platform_post_id", "id")
+    }
+    day = ops.adapt_datefield_value(today)
+    _executemany(
+        PostStat,
+        _STAT_COLUMNS,
+        [(ids[key], day, *(counts[name] for name in COUNT_FIELDS)) for key, counts in with_counts],
+    )
 
 
 def ingest_posts(
