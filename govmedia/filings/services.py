@@ -209,7 +209,7 @@ def _move(filing: Filing, new_status: str) -> None:
     filing.status = new_status
 
 
-def _require_editor_of(filing: Filing, user) -> None:
+def require_editor_of(filing: Filing, user) -> None:
     if user.role == Role.ADMIN or user.is_superuser:
         return
     if user.role != Role.EDITOR or user.unit_id != filing.owner_id:
@@ -220,7 +220,7 @@ def do_save_filing(filing: Filing, *, acting_user) -> Filing:
     """Create or edit a draft (or a returned filing) of the user's own unit."""
     if filing.pk and filing.status not in {FilingStatus.DRAFT, FilingStatus.RETURNED}:
         raise IllegalTransition("备案已提交审批，不能再修改；如需修改请等待退回。")
-    _require_editor_of(filing, acting_user)
+    require_editor_of(filing, acting_user)
     with transaction.atomic():
         before = snapshot(Filing.objects.get(pk=filing.pk)) if filing.pk else None
         if not filing.chain_id:
@@ -319,7 +319,7 @@ def _open_round(filing: Filing, today: dt.date) -> None:
 
 def do_submit_filing(filing: Filing, *, acting_user, today: dt.date | None = None) -> Filing:
     """Submit (or resubmit after a return); the first submission takes the case's number."""
-    _require_editor_of(filing, acting_user)
+    require_editor_of(filing, acting_user)
     problems = submission_problems(filing)
     if problems:
         raise FilingError("；".join(problems))
@@ -348,7 +348,7 @@ def do_submit_filing(filing: Filing, *, acting_user, today: dt.date | None = Non
 
 
 def do_withdraw_filing(filing: Filing, *, acting_user, comment: str = "") -> Filing:
-    _require_editor_of(filing, acting_user)
+    require_editor_of(filing, acting_user)
     with transaction.atomic():
         old = filing.status
         _move(filing, FilingStatus.WITHDRAWN)

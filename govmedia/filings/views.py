@@ -52,7 +52,16 @@ def filing_list(request):
 @login_required
 def waiting(request):
     steps = scoped(services.waiting_for(request.user), request.user)
-    return render(request, "filings/waiting.html", {"steps": steps, "today": timezone.localdate()})
+    try:
+        due_soon = set(
+            services.steps_due_soon().filter(pk__in=steps.values("pk")).values_list("pk", flat=True)
+        )
+    except CalendarMissing as exc:
+        messages.warning(request, str(exc))
+        due_soon = set()
+    return render(
+        request, "filings/waiting.html", {"steps": steps, "today": timezone.localdate(), "due_soon": due_soon}
+    )
 
 
 @login_required
@@ -82,6 +91,7 @@ def filing_new(request, kind: str):
 @login_required
 def filing_edit(request, pk: int):
     filing = get_for(request.user, services.visible_filings(request.user), pk, write=True)
+    services.require_editor_of(filing, request.user)
     own_accounts = MediaAccount.objects.filter(owner=filing.owner).exclude(status=AccountStatus.CLOSED)
     return _edit(request, filing, own_accounts)
 
@@ -127,11 +137,19 @@ def filing_detail(request, pk: int):
             "is_owner_editor": request.user.role == Role.EDITOR and request.user.unit_id == filing.owner_id,
             "can_register": scope_for(request.user).can_write
             and request.user.role in {Role.SUPERVISOR, Role.ADMIN},
-            "notice_ends_on": services.notice_ends_on(filing),
+            "notice_ends_on": _safe(services.notice_ends_on, filing),
             "merged": filing.merged_accounts.all(),
             "today": timezone.localdate(),
         },
     )
+
+
+def _safe(function, *args):
+    """A date the page shows; a year without a holiday schedule shows nothing rather than failing."""
+    try:
+        return function(*args)
+    except CalendarMissing:
+        return None
 
 
 _EDITABLE = {FilingStatus.DRAFT, FilingStatus.RETURNED}

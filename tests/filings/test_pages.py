@@ -143,3 +143,10 @@ def test_a_read_only_reviewer_of_another_unit_cannot_file(chains, login):
     assert login(w.reviewer_a).get(reverse("filings:new", args=["open"])).status_code == 403
     assert login(w.supervisor_a).post(reverse("filings:new", args=["open"]), OPEN_FORM).status_code == 403
     assert not Filing.objects.exists()
+
+
+def test_a_supervisor_cannot_edit_the_applicants_form(chains, login):
+    w = chains
+    filing = new_filing(w, FilingKind.OPEN, w.editor_a)
+    assert login(w.supervisor_a).get(reverse("filings:edit", args=[filing.pk])).status_code == 403
+    assert login(w.editor_a).get(reverse("filings:edit", args=[filing.pk])).status_code == 200
