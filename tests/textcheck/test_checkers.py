@@ -248,3 +248,21 @@ def test_hong_kong_is_not_set_beside_china(check):
 def test_logging_in_to_a_website_is_denglu_but_a_typhoon_still_denglu(check):
     assert rules(check("请登陆网站查询。")) == ["typo.curated"]
     assert check("台风“梅花”在舟山登陆。") == []
+
+
+def test_random_texts_never_break_the_hit_invariants(checker):
+    import random
+
+    rng = random.Random(11)
+    pieces = list("０１２３４５６７８９0123456789Xx+-. ，。、；：！？,;:?!()（）“”《》‘’〔〕[]\n") + [
+        "国家总理", "李强", "习近平", "、", "国土资源局", "台独", "http://", "www.", ".com", "t.cn/",
+        "再接再励", "因地治宜", "身份证", "卡号", "国办发", "2018", "号", "最佳", "产品", "原",
+    ]  # fmt: skip
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        hits = checker.check(text)
+        assert [h.start for h in hits] == sorted(h.start for h in hits)
+        for h in hits:
+            assert 0 <= h.start < h.end <= len(text)
+            assert text[h.start : h.end] == h.text
+            assert h.rule and h.suggestion and h.source
