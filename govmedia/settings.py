@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "govmedia.content",
     "govmedia.filings",
     "govmedia.interaction",
+    "govmedia.dispatch",
     "govmedia.supervision",
     "govmedia.web",
     "govmedia.api",

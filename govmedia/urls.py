@@ -15,5 +15,6 @@ urlpatterns = [
     path("content/", include("govmedia.content.urls")),
     path("supervision/", include("govmedia.supervision.urls")),
     path("interaction/", include("govmedia.interaction.urls")),
+    path("dispatch/", include("govmedia.dispatch.urls")),
     path("", include("govmedia.web.urls")),
 ]

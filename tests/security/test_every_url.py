@@ -42,6 +42,9 @@ LISTS = {
     "interaction:notifications": {},
     "interaction:answers": {},
     "interaction:answer_new": {},
+    "dispatch:directives": {},
+    "dispatch:directive_new": {},
+    "dispatch:tasks": {},
     "supervision:inspections": {},
     "supervision:inspection_new": {},
     "supervision:findings": {},
@@ -61,6 +64,8 @@ OBJECTS = {
     "unit-detail": lambda w: w.dept_a2,
     "interaction:case": lambda w: _case_of(w.account_a2),
     "interaction:answer": lambda w: _answer_of(w.dept_a2),
+    "dispatch:directive": lambda w: _directive_of(w, w.dept_a2),
+    "dispatch:task": lambda w: _directive_of(w, w.dept_a2).tasks.get(),
     "supervision:inspection": county_a_inspection,
     "supervision:inspection_publish": county_a_inspection,
     "supervision:inspection_rerun": county_a_inspection,
@@ -77,6 +82,21 @@ def _case_of(account):
     from tests.interaction.conftest import make_case
 
     return make_case(account, "青山民政的留言：请问低保怎么申请？")
+
+
+def _directive_of(world, unit):
+    """Issued by 青山县民政局 itself (as a supervising office would) to its own account."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from govmedia.dispatch.models import Directive, Task
+
+    directive = Directive.objects.create(
+        issuer=unit, title="青山民政转发任务", deadline=timezone.now() + dt.timedelta(days=1)
+    )
+    Task.objects.create(directive=directive, account=world.account_a2)
+    return directive
 
 
 def _answer_of(unit):

@@ -137,3 +137,33 @@ def test_the_api_returns_the_same_json_and_scoped_findings(login, region, inspec
     assert scores["count"] == 1  # the same client, now supervisor_b: only 临河教育's score card
     city = login(region.city_supervisor).get(reverse("supervision:score-list"), {"inspection": inspection.pk})
     assert city.json()["count"] == 7
+
+
+def test_list_pages_query_count_stays_flat_as_rows_grow(
+    login, region, test_set, frozen_now, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import make_account
+
+    client = login(region.city_supervisor)
+
+    def counts():
+        inspection = run_inspection(start=START, end=END, indicator_set=test_set)
+        urls = [
+            reverse("supervision:findings"),
+            reverse("supervision:inspection", args=[inspection.pk]),
+            reverse("supervision:inspections"),
+        ]
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result.append(len(ctx))
+        return result
+
+    before = counts()
+    for n in range(12):
+        make_account(region.dept_b, "weibo", f"临河新号{n}", f"b-new-{n}")
+    assert counts() == before

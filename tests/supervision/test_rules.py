@@ -168,3 +168,49 @@ def test_sampling_allocates_to_strata_in_proportion(world):
     assert sampling.sample_size(100, ratio=0.15) == 15
     assert sampling.draw(accounts, seed=1, count=3) == sampling.draw(accounts, seed=1, count=3)
     assert len(sampling.draw(accounts, seed=7, count=3)) == 3
+
+
+OTHER_CHECKS = """
+code: other-checks
+name: 其余检查
+source: 测试
+deductions:
+  - {code: typos, name: 错别字, check: text_hits, params: {categories: [typo], severity: error}, points: 1, cap: 5}
+  - {code: unapproved, name: 非稿源单位, check: reposts_from_unapproved_source, points: 2}
+  - {code: followers, name: 粉丝数, check: followers_below_population_share, params: {share: 0.01}, points: 5}
+  - {code: filings, name: 备案逾期, check: late_filings, points: 1}
+bonus:
+  - {code: original, name: 原创比例, check: original_share_at_least, params: {share: 0.5}, points: 3}
+"""
+
+
+def test_text_hits_sources_population_and_original_share_are_counted_from_data(world):
+    from govmedia.supervision.models import ApprovedSource, RegionPopulation
+
+    typo = {
+        "start": 0,
+        "end": 2,
+        "text": "既使",
+        "category": "typo",
+        "rule": "typo.jishi",
+        "severity": "error",
+    }
+    warning = {**typo, "severity": "warning", "start": 5}
+    post(world.account_a, at(11, 10), "动态一", hits=[typo, warning])
+    post(world.account_a, at(11, 11), "动态二", hits=[typo])
+    post(world.account_a, at(11, 12), "转载", original=False, source="新华社")
+    post(world.account_a, at(11, 13), "转载", original=False, source="某商业号")
+    ApprovedSource.objects.create(region=world.city, name="新华社")
+    RegionPopulation.objects.create(region=world.county_a, population=100000)
+    world.account_a.followers = 999
+    world.account_a.save()
+    indicator_set = load_text(OTHER_CHECKS)[0]
+    inspection = run_inspection(
+        start=dt.date(2026, 11, 9),
+        end=dt.date(2026, 11, 15),
+        indicator_set=indicator_set,
+        scope_unit=world.dept_a,
+    )
+    (account,) = inspection.result["accounts"]
+    assert account["deductions"] == {"typos": 2, "unapproved": 2, "followers": 5}
+    assert account["bonus"] == {"original": 3} and account["score"] == 91 + 3
