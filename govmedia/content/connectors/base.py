@@ -113,7 +113,7 @@ class Connector:
     def fetch_stats(self, account, since: dt.date, until: dt.date) -> StatsData:
         return StatsData()
 
-    def fetch_messages(self, account, since: dt.datetime | None) -> Iterator[list[MessageData]]:
+    def fetch_messages(self, account, since: dt.datetime | None, posts=()) -> Iterator[list[MessageData]]:
         return iter(())
 
     # --- plumbing
