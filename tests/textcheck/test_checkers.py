@@ -266,3 +266,8 @@ def test_random_texts_never_break_the_hit_invariants(checker):
             assert 0 <= h.start < h.end <= len(text)
             assert text[h.start : h.end] == h.text
             assert h.rule and h.suggestion and h.source
+
+
+def test_every_dictionary_entry_that_can_be_reported_has_a_suggestion_and_a_source(checker):
+    missing = [e.term for e in checker.sources.entries if e.kind == "hit" and not (e.suggestion and e.source)]
+    assert missing == []
