@@ -451,6 +451,10 @@ def do_answer_offline(case: Case, *, acting_user, reason: str) -> Case:
             answered_by=acting_user,
             closed_at=now,
         )
+        # The message counts as answered for `late_replies`; the collector never erases a known reply.
+        Message.objects.filter(pk=case.message_id, replied_at__isnull=True).update(
+            reply_text="（已线下答复）", replied_at=now, replied_by=str(acting_user)[:50]
+        )
         audit(acting_user, "interaction.answered_offline", case, comment=f"{before} → 线下答复：{reason}")
     return case
 

@@ -201,6 +201,7 @@ def test_a_sensitive_case_is_closed_as_answered_offline_with_its_reason(world):
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.reply_channel == ReplyChannel.OFFLINE
     assert case.answered_at is not None and case.offline_reason.startswith("涉及")
+    assert Message.objects.get(pk=case.message_id).replied_at == case.answered_at
 
 
 def test_read_only_roles_and_outsiders_cannot_handle_a_case(world):
