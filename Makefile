@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint format bench clean
+.PHONY: install demo serve test lint format bench clean up-distributed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ demo: install
 	$(BIN)/python manage.py demo
 	@echo "打开 http://$(HOST):$(PORT)/ 用上面的演示账号登录（Ctrl+C 停止）"
 	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+
+up-distributed: install
+	WORKERS=$(or $(WORKERS),2) .ci/up-distributed
 
 serve:
 	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self) -> None:
+        from govmedia import celery  # noqa: F401  (makes our app the current one for shared tasks)
         from govmedia.core import signals  # noqa: F401

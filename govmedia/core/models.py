@@ -160,3 +160,24 @@ class AuditLog(models.Model):
             return str(model._meta.get_field(key).verbose_name)
         except (LookupError, ValueError, Exception):
             return key
+
+
+class JobClaim(models.Model):
+    """A short lease on one unit of background work, so two workers never do it at once.
+
+    Taken by insert (the unique key decides between two newcomers) or by a conditional update
+    of an expired lease; the owner is the Celery task id, so a redelivered task may retake its
+    own lease after its worker died.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    owner = models.CharField(max_length=200)
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "任务占用"
+        verbose_name_plural = "任务占用"
+
+    def __str__(self) -> str:
+        return f"{self.key} ← {self.owner}"
