@@ -40,17 +40,27 @@ def explain(hits: list[Hit], text: str) -> list[str]:
     return lines
 
 
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{value}”格式应为 YYYY-MM-DD") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m govmedia.textcheck", description="政务新媒体风险辅助识别"
     )
     parser.add_argument("file", nargs="?", help="要检查的文本文件（UTF-8）；省略时读标准输入")
     parser.add_argument("--jsonl", action="store_true", help="每行一篇，每行输出一个 JSON 对象")
-    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="文本所述日期 YYYY-MM-DD")
+    parser.add_argument("--as-of", type=_date, default=None, help="文本所述日期 YYYY-MM-DD")
     args = parser.parse_args(argv)
     if args.file:
-        with open(args.file, encoding="utf-8") as f:
-            text = f.read()
+        try:
+            with open(args.file, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            parser.exit(2, f"无法读取文件“{args.file}”（须为 UTF-8 文本）：{exc}\n")
     else:
         text = sys.stdin.read()
     checker = Checker.default()
