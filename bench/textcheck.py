@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from govmedia.textcheck import Checker  # noqa: E402
 
-POLICIES = Path("/work/shared/policies")
+POLICIES = ROOT / "tests" / "textcheck" / "policies"
 EVAL_SET = ROOT / "tests" / "textcheck" / "eval_set.tsv"
 TARGET_BYTES = 5 * 1024 * 1024
 

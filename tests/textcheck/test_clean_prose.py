@@ -1,6 +1,7 @@
 """Clean government prose produces (almost) no hits: false alarms make reviewers ignore the tool.
 
-The five policy documents in /work/shared/policies (≈ 21,000 characters) are the clean corpus.
+The five policy documents (tests/textcheck/policies, copied from /work/shared/policies;
+≈ 21,000 characters) are the clean corpus.
 Measured: no hit at all except half-width punctuation — 004's copy was extracted with ASCII
 commas and brackets throughout (213 hits), 000 has one “(…)” pair (2 hits); those are real
 format defects of the copies, so they are counted separately and bounded as measured.
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-POLICIES = sorted(Path("/work/shared/policies").glob("*.txt"))
+POLICIES = sorted(Path(__file__).with_name("policies").glob("*.txt"))
 
 pytestmark = pytest.mark.skipif(not POLICIES, reason="policy texts not available")
 

@@ -1,12 +1,8 @@
 """Per-category precision and recall on the labelled evaluation set (issue 4 thresholds)."""
 
-from pathlib import Path
-
 import pytest
 
 from .evaluation import AS_OF, load, score
-
-POLICIES = Path("/work/shared/policies")
 
 
 @pytest.fixture(scope="module")
