@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govmedia.content import views
+from govmedia.content import api, views
 
 app_name = "content"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("connections/", views.connections, name="connections"),
     path("accounts/<int:pk>/posts/", views.account_posts, name="account_posts"),
     path("accounts/<int:pk>/messages/", views.account_messages, name="account_messages"),
+    path("api/ingest/posts", api.IngestPostsView.as_view(), name="ingest_posts"),
+    path("api/ingest/messages", api.IngestMessagesView.as_view(), name="ingest_messages"),
 ]

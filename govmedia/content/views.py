@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from govmedia.content.models import Connection, Message, Post
 from govmedia.content.selectors import weekly_trend
@@ -15,6 +16,7 @@ from govmedia.registry.models import MediaAccount
 PAGE_SIZE = 50
 
 
+@require_GET
 @login_required
 def connections(request):
     visible = scoped(Connection.objects.all(), request.user)
@@ -31,6 +33,7 @@ def _account(request, pk: int) -> MediaAccount:
     return get_for(request.user, MediaAccount.objects.select_related("owner"), pk)
 
 
+@require_GET
 @login_required
 def account_posts(request, pk: int):
     account = _account(request, pk)
@@ -49,6 +52,7 @@ def account_posts(request, pk: int):
     )
 
 
+@require_GET
 @login_required
 def account_messages(request, pk: int):
     account = _account(request, pk)
