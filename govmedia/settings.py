@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "govmedia.core",
     "govmedia.registry",
     "govmedia.riskcheck",
@@ -39,6 +41,7 @@ INSTALLED_APPS = [
     "govmedia.supervision",
     "govmedia.interaction",
     "govmedia.dispatch",
+    "govmedia.security",
     "govmedia.web",
     "govmedia.api",
 ]
@@ -50,11 +53,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "govmedia.core.middleware.SecurityHeadersMiddleware",
     "govmedia.core.middleware.AuditContextMiddleware",
+    "govmedia.core.middleware.AccountPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "govmedia.urls"
@@ -111,6 +116,12 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Optional TOTP second factor; supervisors (and admins) must enrol when this is on.
+REQUIRE_SECOND_FACTOR_FOR_SUPERVISORS = env_bool("REQUIRE_SECOND_FACTOR_FOR_SUPERVISORS", False)
+OTP_TOTP_ISSUER = "govmedia 政务新媒体管理平台"
+# Password expiry in days (0: never); the user is sent to change it before anything else.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:matrix"

@@ -1,4 +1,6 @@
-"""Security headers for every response (等保 2.0: protection against intrusion and bad input)."""
+"""Security headers, audit context and account policy (等保 2.0: 身份鉴别、入侵防范)."""
+
+from govmedia.core.models import Role
 
 # No inline scripts anywhere; the admin's templates still carry inline style attributes.
 _POLICY = (
@@ -42,3 +44,50 @@ class AuditContextMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class AccountPolicyMiddleware:
+    """Before any page: an expired password must be changed, and a second factor verified.
+
+    A user with a confirmed TOTP device must enter its code after the password; when
+    ``REQUIRE_SECOND_FACTOR_FOR_SUPERVISORS`` is on, supervisors and admins without one are
+    sent to enrol. The API (token auth) is exempt; session use of the API is not.
+    """
+
+    EXEMPT_PREFIXES = ("/login/", "/logout/", "/account/", "/static/", "/healthz", "/public/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        redirect_to = self._required_step(request)
+        if redirect_to:
+            from django.shortcuts import redirect
+
+            return redirect(f"{redirect_to}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    def _required_step(self, request) -> str | None:
+        import datetime as dt
+
+        from django.conf import settings
+        from django.urls import reverse
+        from django.utils import timezone
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(self.EXEMPT_PREFIXES):
+            return None
+        if request.META.get("HTTP_AUTHORIZATION", "").startswith("Token "):
+            return None
+        max_age = settings.PASSWORD_MAX_AGE_DAYS
+        changed = user.password_changed_at
+        if max_age and (changed is None or timezone.now() - changed > dt.timedelta(days=max_age)):
+            return reverse("password_change")
+        from django_otp import user_has_device
+
+        if user_has_device(user, confirmed=True):
+            return None if user.is_verified() else reverse("otp_verify")
+        privileged = user.is_superuser or user.role in {Role.SUPERVISOR, Role.ADMIN}
+        if settings.REQUIRE_SECOND_FACTOR_FOR_SUPERVISORS and privileged:
+            return reverse("otp_setup")
+        return None

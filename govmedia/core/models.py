@@ -40,6 +40,7 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     mobile = models.CharField("手机", max_length=20, blank=True)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -47,6 +48,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def set_password(self, raw_password) -> None:
+        from django.utils import timezone
+
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class CalendarYear(models.Model):

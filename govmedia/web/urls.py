@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from govmedia.web import views
+from govmedia.web import account_views, views
 
 app_name = "web"
 
@@ -25,6 +25,9 @@ urlpatterns = [
 ]
 
 auth_urlpatterns = [
+    path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("account/otp/setup/", account_views.otp_setup, name="otp_setup"),
+    path("login/otp/", account_views.otp_verify, name="otp_verify"),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
