@@ -6,10 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from govmedia.core.calendar import CalendarMissing
 from govmedia.core.models import AuditLog, Role
@@ -90,10 +89,17 @@ def filing_new(request, kind: str):
 
 @login_required
 def filing_edit(request, pk: int):
-    filing = get_for(request.user, services.visible_filings(request.user), pk, write=True)
+    filing = get_for(request.user, services.visible_filings(request.user), pk)
+    if request.method == "GET" and not _is_owner_editor(request.user, filing):
+        messages.info(request, "只有主办单位的编辑可以修改备案内容。")
+        return filing_detail(request, pk)
     services.require_editor_of(filing, request.user)
     own_accounts = MediaAccount.objects.filter(owner=filing.owner).exclude(status=AccountStatus.CLOSED)
     return _edit(request, filing, own_accounts)
+
+
+def _is_owner_editor(user, filing: Filing) -> bool:
+    return user.role == Role.EDITOR and user.unit_id == filing.owner_id
 
 
 def _edit(request, filing: Filing, accounts):
@@ -134,7 +140,7 @@ def filing_detail(request, pk: int):
             "registration_form": RegistrationForm(initial={"on": timezone.localdate()}),
             "history": history,
             "problems": services.submission_problems(filing) if filing.status in _EDITABLE else [],
-            "is_owner_editor": request.user.role == Role.EDITOR and request.user.unit_id == filing.owner_id,
+            "is_owner_editor": _is_owner_editor(request.user, filing),
             "can_register": scope_for(request.user).can_write
             and request.user.role in {Role.SUPERVISOR, Role.ADMIN},
             "notice_ends_on": _safe(services.notice_ends_on, filing),
@@ -165,8 +171,32 @@ def _run(request, filing_pk: int, action, success: str):
     return redirect("filings:detail", pk=filing_pk)
 
 
-@login_required
-@require_POST
+def _shows_filing_on_get(view):
+    """An action URL opened by GET shows the filing, where its buttons are; only POST acts.
+
+    The scope check comes first (``get_for`` inside the view for POST, here for GET), so an
+    outsider gets 404 either way.
+    """
+
+    def wrapper(request, pk: int):
+        if request.method == "GET":
+            return filing_detail(request, _filing_pk_for(view, request, pk))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["GET", "POST"])
+        return view(request, pk)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
+
+
+def _filing_pk_for(view, request, pk: int) -> int:
+    if view.__name__ == "step_decide":
+        return get_for(request.user, ApprovalStep.objects.all(), pk).filing_id
+    return pk
+
+
+@_shows_filing_on_get
 def filing_submit(request, pk: int):
     filing = get_for(request.user, services.visible_filings(request.user), pk, write=True)
     return _run(
@@ -174,8 +204,7 @@ def filing_submit(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@_shows_filing_on_get
 def filing_withdraw(request, pk: int):
     filing = get_for(request.user, services.visible_filings(request.user), pk, write=True)
     return _run(
@@ -183,8 +212,7 @@ def filing_withdraw(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@_shows_filing_on_get
 def filing_registered(request, pk: int):
     filing = get_for(request.user, services.visible_filings(request.user), pk, write=True)
     form = RegistrationForm(request.POST)
@@ -201,8 +229,7 @@ def filing_registered(request, pk: int):
     )
 
 
-@login_required
-@require_POST
+@_shows_filing_on_get
 def step_decide(request, pk: int):
     steps = ApprovalStep.objects.select_related("filing", "filing__owner__region", "approver_unit")
     step = get_for(request.user, steps, pk)

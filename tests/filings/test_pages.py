@@ -79,7 +79,9 @@ def test_outsiders_get_404_on_another_countys_filing(chains, login, persona):
         assert client.get(reverse(f"filings:{name}", args=[filing.pk])).status_code == 404, name
     for name in ("submit", "withdraw", "registered"):
         assert client.post(reverse(f"filings:{name}", args=[filing.pk])).status_code == 404, name
+        assert client.get(reverse(f"filings:{name}", args=[filing.pk])).status_code == 404, name
     assert client.post(reverse("filings:decide", args=[step.pk]), {"decision": "approve"}).status_code == 404
+    assert client.get(reverse("filings:decide", args=[step.pk])).status_code == 404
     assert filing.number not in client.get(reverse("filings:list")).content.decode()
     assert filing.number not in client.get(reverse("filings:waiting")).content.decode()
     assert Filing.objects.get(pk=filing.pk).current_step == 1
@@ -148,5 +150,18 @@ def test_a_read_only_reviewer_of_another_unit_cannot_file(chains, login):
 def test_a_supervisor_cannot_edit_the_applicants_form(chains, login):
     w = chains
     filing = new_filing(w, FilingKind.OPEN, w.editor_a)
-    assert login(w.supervisor_a).get(reverse("filings:edit", args=[filing.pk])).status_code == 403
+    supervisor = login(w.supervisor_a)
+    page = supervisor.get(reverse("filings:edit", args=[filing.pk]))
+    assert page.status_code == 200 and "只有主办单位的编辑可以修改" in page.content.decode()
+    assert 'name="reason"' not in page.content.decode()
+    assert supervisor.post(reverse("filings:edit", args=[filing.pk]), {"reason": "改"}).status_code == 403
     assert login(w.editor_a).get(reverse("filings:edit", args=[filing.pk])).status_code == 200
+
+
+def test_action_urls_opened_by_get_show_the_filing_and_change_nothing(chains, login):
+    w = chains
+    filing = new_filing(w, FilingKind.OPEN, w.editor_a)
+    page = login(w.editor_a).get(reverse("filings:submit", args=[filing.pk]))
+    assert page.status_code == 200 and "提交审批" in page.content.decode()
+    assert Filing.objects.get(pk=filing.pk).status == FilingStatus.DRAFT
+    assert login(w.editor_a).put(reverse("filings:submit", args=[filing.pk])).status_code == 405
