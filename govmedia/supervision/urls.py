@@ -20,5 +20,6 @@ urlpatterns = [
     path("scores/<int:pk>/", views.score_card, name="score_card"),
     path("findings/", views.findings, name="findings"),
     path("findings/<int:pk>/", views.finding, name="finding"),
+    path("warnings/", views.warnings, name="warnings"),
     path("api/", include(router.urls)),
 ]

@@ -24,6 +24,7 @@ from govmedia.supervision.models import (
     IndicatorKind,
     IndicatorSet,
     InspectionFinding,
+    WarningLog,
 )
 
 PAGE_SIZE = 50
@@ -309,3 +310,11 @@ def finding(request, pk: int):
             "can_confirm": can_supervise and obj.needs_confirmation and obj.confirmed_at is None,
         },
     )
+
+
+@login_required
+def warnings(request):
+    """Early warnings sent before the 14-day veto (monitoring.send_update_warnings)."""
+    qs = scoped(WarningLog.objects.select_related("account__owner"), request.user).order_by("-sent_at", "-id")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "supervision/warnings.html", {"page": page})

@@ -51,6 +51,7 @@ LISTS = {
     "supervision:inspection-list": {},
     "supervision:score-list": {},
     "supervision:finding-list": {},
+    "supervision:warnings": {},
 }
 
 # Pages and endpoints of one object: the target belongs to 青山县民政局 (county A).
