@@ -16,5 +16,6 @@ urlpatterns = [
     path("supervision/", include("govmedia.supervision.urls")),
     path("interaction/", include("govmedia.interaction.urls")),
     path("dispatch/", include("govmedia.dispatch.urls")),
+    path("security/", include("govmedia.security.urls")),
     path("", include("govmedia.web.urls")),
 ]

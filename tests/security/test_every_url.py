@@ -45,6 +45,10 @@ LISTS = {
     "dispatch:directives": {},
     "dispatch:directive_new": {},
     "dispatch:tasks": {},
+    "security:register": {},
+    "security:duty": {},
+    "security:incidents": {},
+    "security:incident_new": {},
     "supervision:inspections": {},
     "supervision:inspection_new": {},
     "supervision:findings": {},
@@ -67,6 +71,8 @@ OBJECTS = {
     "interaction:answer": lambda w: _answer_of(w.dept_a2),
     "dispatch:directive": lambda w: _directive_of(w, w.dept_a2),
     "dispatch:task": lambda w: _directive_of(w, w.dept_a2).tasks.get(),
+    "security:account": lambda w: w.account_a2,
+    "security:incident": lambda w: _incident_of(w.account_a2),
     "supervision:inspection": county_a_inspection,
     "supervision:inspection_publish": county_a_inspection,
     "supervision:inspection_rerun": county_a_inspection,
@@ -98,6 +104,16 @@ def _directive_of(world, unit):
     )
     Task.objects.create(directive=directive, account=world.account_a2)
     return directive
+
+
+def _incident_of(account):
+    from django.utils import timezone
+
+    from govmedia.security.models import SecurityIncident
+
+    return SecurityIncident.objects.create(
+        account=account, kind="stolen", title="青山民政账号被盗", occurred_at=timezone.now()
+    )
 
 
 def _answer_of(unit):
