@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("govmedia.api.urls")),
     *auth_urlpatterns,
     path("riskcheck/", include("govmedia.riskcheck.urls")),
+    path("review/", include("govmedia.review.urls")),
     path("filings/", include("govmedia.filings.urls")),
     path("content/", include("govmedia.content.urls")),
     path("supervision/", include("govmedia.supervision.urls")),

@@ -245,6 +245,8 @@ class RiskFlag(models.Model):
     )
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
+    scope_fields = ScopeFields(region_path="review__unit__region__path", unit="review__unit_id")
+
     class Meta:
         verbose_name = "风险提示"
         verbose_name_plural = "风险提示"
@@ -319,6 +321,8 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     caption = models.CharField("说明文字", max_length=300, blank=True, help_text="图片的替代文字或视频说明")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    scope_fields = ScopeFields(region_path="review__unit__region__path", unit="review__unit_id")
 
     class Meta:
         verbose_name = "附件"

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import make_user
 from govmedia.core.models import AuditLog, Role
 from govmedia.registry.models import Contact, MediaAccount, Unit
+from tests.review.factories import a2_attachment, a2_flag, a2_review
 from tests.supervision.factories import account_a2_finding, account_a2_score, county_a_inspection
 
 # Reachable without logging in, and showing nothing scoped.
@@ -56,6 +57,12 @@ LISTS = {
     "supervision:score-list": {},
     "supervision:finding-list": {},
     "supervision:warnings": {},
+    "review:drafts": {},
+    "review:inbox": {},
+    "review:notices_read": {},
+    "review:new": {},
+    "review:live_check": {},
+    "review:register": {},
 }
 
 # Pages and endpoints of one object: the target belongs to 青山县民政局 (county A).
@@ -82,6 +89,15 @@ OBJECTS = {
     "supervision:inspection-detail": county_a_inspection,
     "supervision:score-detail": account_a2_score,
     "supervision:finding-detail": account_a2_finding,
+    "review:detail": a2_review,
+    "review:edit": a2_review,
+    "review:submit": a2_review,
+    "review:decide": a2_review,
+    "review:publish": a2_review,
+    "review:upload": a2_review,
+    "review:dismiss": a2_flag,
+    "review:attachment": a2_attachment,
+    "review:remove_attachment": a2_attachment,
 }
 
 
