@@ -295,6 +295,10 @@ class Decision(models.Model):
         return f"{self.step_name} {self.actor} {self.get_outcome_display()}"
 
     @property
+    def waited_hours(self) -> float:
+        return round(self.waited_seconds / 3600, 1)
+
+    @property
     def reason_labels(self) -> list[str]:
         return [ReasonTag(t).label if t in ReasonTag.values else t for t in self.reason_tags]
 

@@ -74,6 +74,17 @@ def body_text(body_html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_ANY_TAG = re.compile(r"</?([a-zA-Z0-9]+)[^>]*>")
+
+
+def editable_body(body_html: str) -> str:
+    """What the editor's box shows: plain lines when the body is only paragraphs, else the HTML."""
+    tags = {t.lower() for t in _ANY_TAG.findall(body_html or "")}
+    if tags <= {"p"}:
+        return body_text(body_html)
+    return body_html
+
+
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 

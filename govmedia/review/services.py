@@ -10,6 +10,7 @@ approval is valid for a limited time so a stale approval cannot publish an old t
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -386,6 +387,11 @@ def _content_changed(review: Review, acting_user: User, before: dict) -> None:
         _notify_step(review)
 
 
+def _between_tags(html: str) -> str:
+    """The body without the whitespace between tags, which the editor's round trip may change."""
+    return re.sub(r">\s+<", "><", html.strip())
+
+
 def do_edit_review(
     review: Review,
     *,
@@ -404,7 +410,7 @@ def do_edit_review(
         review = Review.objects.select_for_update().get(pk=review.pk)
         before = snapshot(review, _AUDITED)
         old_accounts = set(review.accounts.values_list("pk", flat=True))
-        text_changed = (title, body) != (review.title, review.body)
+        text_changed = title != review.title or _between_tags(body) != _between_tags(review.body)
         changed = (
             text_changed
             or old_accounts != {a.pk for a in accounts}

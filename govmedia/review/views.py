@@ -19,7 +19,7 @@ from govmedia.review import reports, services
 from govmedia.review.forms import DecisionForm, DraftForm, UploadForm
 from govmedia.review.media import MediaRefused
 from govmedia.review.models import ELEMENT_CHECKLIST, Attachment, RiskFlag, Status
-from govmedia.review.sanitize import body_text, clean_body
+from govmedia.review.sanitize import body_text, clean_body, editable_body
 from govmedia.riskcheck.services import checker_for, describe, segments
 
 PAGE_SIZE = 50
@@ -107,7 +107,7 @@ def edit(request, pk):
         return _show(request, review)
     initial = {
         "title": review.title,
-        "body": review.body,
+        "body": editable_body(review.body),
         "accounts": list(review.accounts.all()),
         "planned_at": timezone.localtime(review.planned_at) if review.planned_at else None,
         "chosen_level": review.chosen_level,

@@ -186,3 +186,15 @@ def test_the_draft_lists_keep_a_flat_query_count(staff, login, make_draft, djang
         make_draft(title=f"更多稿件{i}")
     with django_assert_max_num_queries(12):
         assert client.get(reverse("review:drafts")).status_code == 200
+
+
+def test_saving_the_editor_unchanged_keeps_the_approvals(staff, login, make_draft):
+    review = services.do_submit(make_draft(body="<p>第一段。</p><p>第二段。</p>"), acting_user=staff.editor_a)
+    review = services.do_approve(review, acting_user=staff.editor_a2, elements=ALL)
+    client = login(staff.editor_a)
+    form = client.get(reverse("review:edit", args=[review.pk])).context["form"]
+    assert form.initial["body"] == "第一段。\n第二段。"
+    data = {**form.initial, "accounts": [staff.account_a.pk], "planned_at": ""}
+    client.post(reverse("review:edit", args=[review.pk]), data)
+    review.refresh_from_db()
+    assert review.step == 2 and review.version == 1
