@@ -36,6 +36,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
     def get_units(self, obj) -> list[dict]:
+        request = self.context.get("request")
         return [
             {
                 "unit_id": u.unit_id,
@@ -47,15 +48,26 @@ class InspectionSerializer(serializers.ModelSerializer):
                 "rank": u.rank,
                 "accounts": u.account_count,
             }
-            for u in selectors.unit_results(obj)
+            for u in selectors.unit_results_for(request.user, obj)
         ]
 
 
 class InspectionDetailSerializer(InspectionSerializer):
-    result = serializers.JSONField()
+    result = serializers.SerializerMethodField()
+    pass_rates = serializers.SerializerMethodField()
 
     class Meta(InspectionSerializer.Meta):
-        fields = [*InspectionSerializer.Meta.fields, "result"]
+        fields = [*InspectionSerializer.Meta.fields, "result", "pass_rates"]
+
+    def get_result(self, obj) -> dict:
+        """The same JSON as ``run_inspection --json``, cut to what the user may see."""
+        return selectors.result_for(self.context["request"].user, obj)
+
+    def get_pass_rates(self, obj) -> dict:
+        from govmedia.supervision.services import pass_rates
+
+        user = self.context["request"].user
+        return pass_rates(obj, selectors.account_results_of(user, obj))
 
 
 class InspectionViewSet(viewsets.ReadOnlyModelViewSet):

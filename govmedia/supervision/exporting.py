@@ -9,10 +9,10 @@ from openpyxl.styles import Font
 
 from govmedia.registry.models import AssessmentGroup, Platform
 from govmedia.supervision.models import AccountResult, Finding, Inspection, InspectionFinding
-from govmedia.supervision.selectors import unit_results
+from govmedia.supervision.selectors import unit_results as all_unit_results
 
 
-def inspection_workbook(inspection: Inspection, account_results=None) -> bytes:
+def inspection_workbook(inspection: Inspection, account_results=None, unit_results=None) -> bytes:
     wb = Workbook()
     groups = dict(AssessmentGroup.choices)
     platforms = dict(Platform.choices)
@@ -29,7 +29,7 @@ def inspection_workbook(inspection: Inspection, account_results=None) -> bytes:
         ]
     )
     ws.append(["考核类别", "排名", "单位", "账号数", "单项否决", "单位得分", "最终得分"])
-    for u in unit_results(inspection):
+    for u in unit_results if unit_results is not None else all_unit_results(inspection):
         ws.append(
             [
                 groups.get(u.group, u.group),

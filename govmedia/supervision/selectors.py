@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from govmedia.core.models import Role
 from govmedia.core.scoping import get_for, scope_for, scoped
@@ -10,11 +12,62 @@ from govmedia.supervision.models import AccountResult, Finding, Inspection, Unit
 
 
 def visible_inspections(user) -> QuerySet[Inspection]:
-    return scoped(Inspection.objects.select_related("indicator_set", "scope_unit"), user)
+    """Inspections inside the user's scope, and, for a region's supervisor or observer, those
+    covering its region from above (the city's weekly check, seen by a county office): of
+    those the pages and API show only the rows inside the user's scope (``sees_all``)."""
+    qs = Inspection.objects.select_related("indicator_set", "scope_unit")
+    scope = scope_for(user)
+    if scope.everything or scope.is_empty:
+        return scoped(qs, user)
+    condition = scope.q(Inspection.scope_fields)
+    for path in scope.region_paths:
+        parts = path.strip("/").split("/")
+        ancestors = [""] + ["".join(f"{p}/" for p in parts[: n + 1]) for n in range(len(parts))]
+        condition |= Q(region_path__in=ancestors)
+    return qs.filter(condition)
+
+
+def sees_all(user, inspection: Inspection) -> bool:
+    """Whether the whole inspection lies inside the user's scope (else only its part is shown)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if inspection.scope_unit_id is not None and inspection.scope_unit_id in scope.unit_ids:
+        return True
+    return any(inspection.region_path.startswith(p) for p in scope.region_paths)
+
+
+def account_results_of(user, inspection: Inspection) -> QuerySet[AccountResult]:
+    results = inspection.account_results.select_related("account", "unit")
+    return results if sees_all(user, inspection) else scoped(results, user)
+
+
+def unit_results_for(user, inspection: Inspection) -> QuerySet[UnitResult]:
+    units = unit_results(inspection)
+    return units if sees_all(user, inspection) else scoped(units, user)
+
+
+def result_for(user, inspection: Inspection) -> dict:
+    """The command's JSON, cut to the accounts and units the user may see."""
+    if sees_all(user, inspection):
+        return inspection.result
+    accounts = set(account_results_of(user, inspection).values_list("account_id", flat=True))
+    units = set(unit_results_for(user, inspection).values_list("unit__name", flat=True))
+    result = dict(inspection.result)
+    result["accounts"] = [a for a in result.get("accounts", []) if a["account_id"] in accounts]
+    result["units"] = [u for u in result.get("units", []) if u["name"] in units]
+    return result
 
 
 def get_inspection_for(user, pk, *, write: bool = False) -> Inspection:
-    return get_for(user, visible_inspections(user), pk, write=write)
+    """404 outside ``visible_inspections``; writing (publish, re-run) needs the whole inspection in scope."""
+    try:
+        obj = visible_inspections(user).get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404("对象不存在或不在您的管理范围内") from None
+    if write and not (scope_for(user).can_write and sees_all(user, obj)):
+        raise PermissionDenied("只能处理本辖区范围内的检查")
+    return obj
 
 
 def visible_findings(user) -> QuerySet[Finding]:

@@ -400,7 +400,7 @@ def build_json(inspection: Inspection, accounts, scores, units) -> dict:
     }
 
 
-def pass_rates(inspection: Inspection) -> dict[str, list[dict]]:
+def pass_rates(inspection: Inspection, account_results: QuerySet | None = None) -> dict[str, list[dict]]:
     """合格率 per region (the county the owner unit sits in, or its own region) and per platform."""
     regions = {r.pk: r for r in Region.objects.all()}
     by_region: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -408,9 +408,8 @@ def pass_rates(inspection: Inspection) -> dict[str, list[dict]]:
     from govmedia.registry.models import Platform
 
     labels = dict(Platform.choices)
-    for region_id, platform, vetoed in inspection.account_results.values_list(
-        "unit__region_id", "platform", "vetoed"
-    ):
+    results = account_results if account_results is not None else inspection.account_results.all()
+    for region_id, platform, vetoed in results.values_list("unit__region_id", "platform", "vetoed"):
         region = regions[region_id]
         while region.level == "township" and region.parent_id:
             region = regions[region.parent_id]

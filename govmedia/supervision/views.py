@@ -109,14 +109,14 @@ def _chart(units) -> list[dict]:
 @login_required
 def inspection(request, pk: int):
     obj = selectors.get_inspection_for(request.user, pk)
-    units = list(selectors.unit_results(obj))
+    units = list(selectors.unit_results_for(request.user, obj))
     groups = []
     for code, label in AssessmentGroup.choices:
         rows = [u for u in units if u.group == code]
         if rows:
             bars = _chart(rows)
             groups.append({"label": label, "rows": rows, "bars": bars, "height": len(rows) * 22 + 4})
-    results = obj.account_results.select_related("account", "unit").order_by("score", "account_id")
+    results = selectors.account_results_of(request.user, obj).order_by("score", "account_id")
     platform = request.GET.get("platform", "")
     if platform:
         results = results.filter(platform=platform)
@@ -141,7 +141,8 @@ def inspection(request, pk: int):
             "groups": groups,
             "page": page,
             "rows": rows,
-            "rates": services.pass_rates(obj),
+            "rates": services.pass_rates(obj, selectors.account_results_of(request.user, obj)),
+            "partial": not selectors.sees_all(request.user, obj),
             "platforms": Platform.choices,
             "platform": platform,
             "can_supervise": selectors.may_supervise(request.user),
@@ -179,7 +180,11 @@ def inspection_rerun(request, pk: int):
 @login_required
 def inspection_export(request, pk: int):
     obj = selectors.get_inspection_for(request.user, pk)
-    content = inspection_workbook(obj)
+    content = inspection_workbook(
+        obj,
+        account_results=selectors.account_results_of(request.user, obj),
+        unit_results=selectors.unit_results_for(request.user, obj),
+    )
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

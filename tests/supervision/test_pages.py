@@ -47,8 +47,20 @@ def test_a_county_supervisor_sees_only_its_own_accounts_findings_and_outsiders_g
     assert "临河教育" in body and "青山" not in body
     a_result = AccountResult.objects.get(inspection=inspection, account=region.account_a)
     assert client.get(reverse("supervision:score_card", args=[a_result.pk])).status_code == 404
-    # the city-wide inspection is the city office's, not a county's
-    assert client.get(reverse("supervision:inspection", args=[inspection.pk])).status_code == 404
+    # the city-wide inspection shows a county office only its county's units and accounts
+    city_wide = client.get(reverse("supervision:inspection", args=[inspection.pk])).content.decode()
+    assert "临河区人民政府" in city_wide and "临河教育" in city_wide
+    assert "青山" not in city_wide and "示例市教育局" not in city_wide
+    api = client.get(reverse("supervision:inspection-detail", args=[inspection.pk])).json()
+    assert [a["name"] for a in api["result"]["accounts"]] == ["临河教育"]
+    assert [u["name"] for u in api["result"]["units"]] == ["临河区人民政府"]
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("supervision:inspection_export", args=[inspection.pk])).content)
+    )
+    cells = " ".join(str(c) for ws in workbook for row in ws.iter_rows(values_only=True) for c in row if c)
+    assert "临河教育" in cells and "青山" not in cells
+    assert client.post(reverse("supervision:inspection_publish", args=[inspection.pk])).status_code == 403
+    assert client.post(reverse("supervision:inspection_rerun", args=[inspection.pk])).status_code == 403
     county = run_inspection(
         start=START, end=END, indicator_set=inspection.indicator_set, scope_unit=region.gov_a
     )
