@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 
 from govmedia.content.demo import build_demo_content
+from govmedia.filings.demo import build_demo_filings
 from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
 
 # Each app's demo builder, run in order after the registry; each must be idempotent.
 DEMO_BUILDERS: list = []
 DEMO_BUILDERS.append(build_demo_content)
+DEMO_BUILDERS.append(build_demo_filings)
 
 
 class Command(BaseCommand):
