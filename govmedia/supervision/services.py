@@ -173,13 +173,18 @@ def _record_findings(
     """
     by_code = {i.code: i for i in indicators}
     now = timezone.now()
-    account_ids = sorted({a for a, _ in found})
+    # Only the keys found now are looked up, so old weeks' open Findings do not slow next year's checks.
+    keys_by_account: dict[int, set[str]] = defaultdict(set)
+    for (account_id, _), occurrences in found.items():
+        keys_by_account[account_id].update(o.key[:200] for o in occurrences)
+    account_ids = sorted(keys_by_account)
     existing: dict[tuple[int, str, str], Finding] = {}
-    for i in range(0, len(account_ids), CHUNK):
+    step = 500
+    for i in range(0, len(account_ids), step):
+        chunk = account_ids[i : i + step]
+        keys = set().union(*(keys_by_account[a] for a in chunk))
         for f in (
-            Finding.objects.filter(
-                account_id__in=account_ids[i : i + CHUNK], indicator_code__in=list(by_code)
-            )
+            Finding.objects.filter(account_id__in=chunk, indicator_code__in=list(by_code), key__in=list(keys))
             .exclude(status=FindingStatus.RESOLVED)
             .order_by("id")
         ):
