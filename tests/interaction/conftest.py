@@ -11,6 +11,7 @@ from django.utils import timezone
 from govmedia.content.models import Message
 from govmedia.interaction import services
 from govmedia.interaction.models import Case
+from tests.web.test_browser import browser_page  # noqa: F401 - shared Playwright fixture
 
 CST = dt.timezone(dt.timedelta(hours=8))
 _ids = itertools.count(1)

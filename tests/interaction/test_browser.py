@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from govmedia.content.services import issue_push_token
 from govmedia.interaction.models import Answer, Case, Status
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, browser_page  # noqa: F401 - the fixture
+from tests.web.test_browser import CHROMIUM, SCREENSHOTS
 
 pytestmark = [
     pytest.mark.browser,
