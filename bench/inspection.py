@@ -115,53 +115,57 @@ def child(accounts: int) -> None:
     fetched = adapt(end_at)
     titles = ["工作动态", "政策解读：惠民政策", "通知公告", "图解：办事指南", "便民服务"]
     n_posts = 0
+    # Posts are written day by day, as collection appends them in real life: a week's posts
+    # sit together in the table instead of scattered across every account's history.
+    rate = POSTS_PER_ACCOUNT / HISTORY_DAYS
+    dormant = {a for a in account_ids if rng.random() < 0.02}  # silent for a month: the veto
+    serial = dict.fromkeys(account_ids, 0)
     with transaction.atomic(), connection.cursor() as cursor:
-        for account_id in account_ids:
-            dormant = rng.random() < 0.02  # silent for a month: the veto
+        for days_ago in range(HISTORY_DAYS, 0, -1):
+            day_start = end_at - dt.timedelta(days=days_ago)
             rows = []
-            for k in range(POSTS_PER_ACCOUNT):
-                age = rng.random() * HISTORY_DAYS
-                if dormant and age < 30:
-                    age += 30
-                when = end_at - dt.timedelta(days=age)
-                original = rng.random() < 0.7
-                rows.append(
-                    (
-                        account_id,
-                        f"p{k}",
-                        adapt(when),
-                        titles[k % 5],
-                        "",
-                        original,
-                        "" if original or rng.random() < 0.1 else "新华社",
-                        f"h{account_id}-{k}",
-                        fetched,
-                        hit if rng.random() < 0.01 else "[]",
+            for account_id in account_ids:
+                if days_ago <= 30 and account_id in dormant:
+                    continue
+                for _ in range(int(rate + rng.random())):
+                    when = day_start + dt.timedelta(seconds=rng.randrange(86400))
+                    k = serial[account_id] = serial[account_id] + 1
+                    original = rng.random() < 0.7
+                    rows.append(
+                        (
+                            account_id,
+                            f"p{k}",
+                            adapt(when),
+                            titles[k % 5],
+                            "",
+                            original,
+                            "" if original or rng.random() < 0.1 else "新华社",
+                            f"h{account_id}-{k}",
+                            fetched,
+                            hit if rng.random() < 0.01 else "[]",
+                        )
                     )
-                )
             cursor.executemany(post_sql, rows)
             n_posts += len(rows)
         msg_sql = (
             "INSERT INTO content_message (account_id, platform_message_id, received_at, kind, text, author, reply_text,"
             " replied_at, replied_by, source, fetched_at) VALUES (%s, %s, %s, %s, '请问', '', '', %s, '', 'import', %s)"
         )
+        messages = []
         for account_id in account_ids:
-            rows = []
             for k in range(MESSAGES_PER_ACCOUNT):
                 received = end_at - dt.timedelta(days=rng.random() * 60)
                 delay = dt.timedelta(hours=rng.random() * 40)
                 replied = received + delay if rng.random() < 0.9 else None
-                rows.append(
-                    (
-                        account_id,
-                        f"m{k}",
-                        adapt(received),
-                        "consultation",
-                        adapt(replied) if replied else None,
-                        fetched,
-                    )
-                )
-            cursor.executemany(msg_sql, rows)
+                messages.append((received, account_id, k, replied))
+        messages.sort()  # received order, as collected
+        cursor.executemany(
+            msg_sql,
+            [
+                (a, f"m{k}", adapt(received), "consultation", adapt(replied) if replied else None, fetched)
+                for received, a, k, replied in messages
+            ],
+        )
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
