@@ -217,6 +217,10 @@ class Inspection(models.Model):
         return self.title or f"{self.period_start:%Y年%m月%d日}至{self.period_end:%Y年%m月%d日}检查"
 
     @property
+    def pass_rate_display(self) -> str:
+        return "—" if self.pass_rate is None else f"{self.pass_rate:.2%}"
+
+    @property
     def is_published(self) -> bool:
         return self.status == InspectionStatus.PUBLISHED
 

@@ -423,7 +423,13 @@ def pass_rates(inspection: Inspection, account_results: QuerySet | None = None) 
             bucket[1] += vetoed
     return {
         name: [
-            {"name": k, "checked": v[0], "failed": v[1], "pass_rate": pass_rate(v[0], v[1])}
+            {
+                "name": k,
+                "checked": v[0],
+                "failed": v[1],
+                "pass_rate": pass_rate(v[0], v[1]),
+                "display": f"{pass_rate(v[0], v[1]):.2%}",
+            }
             for k, v in sorted(table.items())
         ]
         for name, table in (("regions", by_region), ("platforms", by_platform))
