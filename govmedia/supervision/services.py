@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from govmedia.core.audit import audit
@@ -183,8 +184,12 @@ def _record_findings(
     for i in range(0, len(account_ids), step):
         chunk = account_ids[i : i + step]
         keys = set().union(*(keys_by_account[a] for a in chunk))
+        # ``key`` goes through an expression so the database walks the (account, code) index and
+        # filters keys as it goes, instead of probing every account × code × key combination.
         for f in (
-            Finding.objects.filter(account_id__in=chunk, indicator_code__in=list(by_code), key__in=list(keys))
+            Finding.objects.filter(account_id__in=chunk, indicator_code__in=list(by_code))
+            .alias(plain_key=Concat(F("key"), Value("")))
+            .filter(plain_key__in=list(keys))
             .exclude(status=FindingStatus.RESOLVED)
             .order_by("id")
         ):
