@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -23,28 +22,33 @@ from govmedia.core.models import Role, User
 from govmedia.core.scoping import get_for, scope_for, scoped
 from govmedia.registry.models import MediaAccount, Unit
 from govmedia.review import media
+from govmedia.review.chains import (  # noqa: F401 (the chain's reads are part of this module's interface)
+    DEFAULT_CHAINS,
+    StepSpec,
+    approvers_for,
+    can_decide,
+    chain_for,
+    current_step,
+    policy_for,
+    round_approvals,
+    waiting_for,
+)
+from govmedia.review.checking import check_review, level_for, recheck  # noqa: F401
 from govmedia.review.matching import ApprovedText, PostFacts, UnreviewedPost, unreviewed_posts  # noqa: F401
 from govmedia.review.models import (
     ELEMENT_CHECKLIST,
-    SIGN_OFF_RANK,
-    STEP_NAMES,
     Attachment,
-    ChainStep,
     Decision,
     Mode,
     Notification,
     Outcome,
-    Position,
     ReasonTag,
     Review,
-    ReviewerAssignment,
-    ReviewPolicy,
     RiskFlag,
     SignOff,
     Status,
 )
 from govmedia.review.sanitize import body_text, clean_body
-from govmedia.riskcheck.services import checker_for
 
 
 class ReviewError(Exception):
@@ -71,13 +75,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 EDITABLE = {Status.DRAFT, Status.RETURNED, Status.EXPIRED, Status.IN_REVIEW, Status.APPROVED}
 SUBMITTABLE = {Status.DRAFT, Status.RETURNED, Status.EXPIRED}
-
-#: 分级签发 defaults when a unit has no chain rows for a level
-DEFAULT_CHAINS: dict[str, list[str]] = {
-    SignOff.ROUTINE: [Position.FIRST, Position.SECOND],
-    SignOff.IMPORTANT: [Position.FIRST, Position.SECOND, Position.THIRD],
-    SignOff.MAJOR: [Position.FIRST, Position.SECOND, Position.THIRD, Position.HEAD],
-}
 
 
 def _move(review: Review, new_status: str, action: str, **fields) -> None:
@@ -109,84 +106,6 @@ def my_drafts(user: User) -> QuerySet[Review]:
     return visible_reviews(user).filter(author=user)
 
 
-def policy_for(unit: Unit) -> ReviewPolicy:
-    return (
-        ReviewPolicy.objects.filter(unit=unit).first()
-        or ReviewPolicy.objects.filter(unit__isnull=True).first()
-        or ReviewPolicy()
-    )
-
-
-@dataclass(frozen=True)
-class StepSpec:
-    order: int
-    position: str
-    user_id: int | None = None
-    mode: str = Mode.ANY
-
-    @property
-    def name(self) -> str:
-        return STEP_NAMES[self.position]
-
-
-def chain_for(unit: Unit, level: str) -> list[StepSpec]:
-    """The unit's chain for a sign-off level, from its rows or the defaults."""
-    rows = ChainStep.objects.filter(unit=unit, level=level).order_by("order")
-    if rows:
-        return [StepSpec(i, r.position, r.user_id, r.mode) for i, r in enumerate(rows, start=1)]
-    return [StepSpec(i, p) for i, p in enumerate(DEFAULT_CHAINS[level], start=1)]
-
-
-def approvers_for(review: Review, spec: StepSpec) -> list[User]:
-    """Who may decide a step: the named person, else the position's holders; never the author.
-
-    With nobody assigned to 一审, the unit's editors hold it (004 §9.2.1: 一审 by the editors).
-    """
-    if spec.user_id:
-        users = User.objects.filter(pk=spec.user_id, is_active=True)
-    else:
-        held = ReviewerAssignment.objects.filter(unit_id=review.unit_id, position=spec.position)
-        users = User.objects.filter(pk__in=held.values("user_id"), is_active=True)
-        if spec.position == Position.FIRST and not held.exists():
-            users = User.objects.filter(unit_id=review.unit_id, role=Role.EDITOR, is_active=True)
-    return list(users.exclude(pk=review.author_id).order_by("pk"))
-
-
-def current_step(review: Review) -> StepSpec | None:
-    if review.status != Status.IN_REVIEW or not review.step:
-        return None
-    chain = chain_for(review.unit, review.level)
-    return chain[review.step - 1] if review.step <= len(chain) else None
-
-
-def _round_approvals(review: Review) -> QuerySet[Decision]:
-    return Decision.objects.filter(review=review, round=review.round, outcome=Outcome.APPROVED)
-
-
-def can_decide(review: Review, user: User) -> bool:
-    spec = current_step(review)
-    if spec is None or not user.is_authenticated:
-        return False
-    if _round_approvals(review).filter(actor=user).exists():
-        return False  # one person signs one step per round
-    return any(u.pk == user.pk for u in approvers_for(review, spec))
-
-
-def waiting_for(user: User) -> list[Review]:
-    """Drafts whose current step the user may decide now (待我审核)."""
-    units = set(ReviewerAssignment.objects.filter(user=user).values_list("unit_id", flat=True))
-    units |= set(ChainStep.objects.filter(user=user).values_list("unit_id", flat=True))
-    if user.unit_id:
-        units.add(user.unit_id)
-    candidates = (
-        Review.objects.filter(status=Status.IN_REVIEW, unit_id__in=units)
-        .exclude(author=user)
-        .select_related("unit__region", "author")
-        .order_by("step_started_at", "id")
-    )
-    return [r for r in candidates if can_decide(r, user)]
-
-
 def may_edit(review: Review, user: User) -> bool:
     if not scope_for(user).can_write or review.status not in EDITABLE:
         return False
@@ -195,89 +114,6 @@ def may_edit(review: Review, user: User) -> bool:
 
 def unresolved(review: Review, severities: tuple[str, ...] = ("serious",)) -> QuerySet[RiskFlag]:
     return review.flags.filter(dismissed=False, severity__in=severities)
-
-
-# ---------------------------------------------------------------- risk check and sign-off level
-
-
-def _checked_text(review: Review) -> str:
-    parts = [review.title, body_text(review.body)]
-    for a in review.attachments.all():
-        if a.caption:
-            parts.append(f"{a.get_kind_display()}说明：{a.caption}")
-    return "\n".join(p for p in parts if p)
-
-
-def check_review(review: Review, *, as_of: dt.date | None = None) -> list[RiskFlag]:
-    """Run the region's risk check on the draft and keep people's "not a problem" confirmations.
-
-    A confirmation stays with a hit of the same rule on the same words; a hit that no longer
-    occurs (the editor fixed it) disappears with its row.
-    """
-    text = _checked_text(review)
-    if as_of is None:
-        as_of = timezone.localdate(review.planned_at) if review.planned_at else timezone.localdate()
-    hits = checker_for(review.unit.region).check(text, as_of=as_of)
-    kept = {(f.rule, f.text): f for f in review.flags.filter(dismissed=True)}
-    rows = []
-    for h in hits:
-        row = RiskFlag(
-            review=review,
-            start=h.start,
-            end=h.end,
-            text=h.text[:200],
-            category=h.category,
-            rule=h.rule,
-            severity=h.severity,
-            element=h.element,
-            suggestion=h.suggestion[:300],
-            source=h.source[:300],
-        )
-        earlier = kept.get((h.rule, row.text))
-        if earlier:
-            row.dismissed, row.dismiss_reason = True, earlier.dismiss_reason
-            row.dismissed_by_id, row.dismissed_at = earlier.dismissed_by_id, earlier.dismissed_at
-        rows.append(row)
-    review.flags.all().delete()
-    RiskFlag.objects.bulk_create(rows)
-    Review.objects.filter(pk=review.pk).update(checked_text=text, checked_at=timezone.now())
-    review.checked_text = text
-    return list(review.flags.all())
-
-
-def level_for(review: Review, flags: list[RiskFlag]) -> tuple[str, str]:
-    """The sign-off level: the editor's choice, raised by a serious hit or a listed word."""
-    level, reasons = review.chosen_level, []
-
-    def raise_to(new: str, why: str) -> None:
-        nonlocal level
-        if SIGN_OFF_RANK[new] > SIGN_OFF_RANK[level]:
-            level = new
-        reasons.append(why)
-
-    if any(f.severity == "serious" for f in flags):
-        raise_to(SignOff.IMPORTANT, "含严重表述风险")
-    policy = policy_for(review.unit)
-    text = review.checked_text
-    for word in ReviewPolicy.words(policy.major_words):
-        if word in text:
-            raise_to(SignOff.MAJOR, f"含“{word}”")
-            break
-    for word in ReviewPolicy.words(policy.important_words):
-        if word in text:
-            raise_to(SignOff.IMPORTANT, f"含“{word}”")
-            break
-    if level == review.chosen_level:
-        return level, ""
-    return level, f"自动升为“{SignOff(level).label}”：{'，'.join(reasons)}"[:300]
-
-
-def _recheck(review: Review) -> None:
-    flags = check_review(review)
-    level, reason = level_for(review, flags)
-    if (level, reason) != (review.level, review.level_reason):
-        Review.objects.filter(pk=review.pk).update(level=level, level_reason=reason)
-        review.level, review.level_reason = level, reason
 
 
 # ---------------------------------------------------------------- notifications
@@ -359,7 +195,7 @@ def do_create_review(
             level=chosen_level,
         )
         review.accounts.set(accounts)
-        _recheck(review)
+        recheck(review)
         audit(acting_user, "review.created", review, after=snapshot(review, _AUDITED))
     return review
 
@@ -369,7 +205,7 @@ _AUDITED = ["title", "body", "planned_at", "chosen_level", "level", "status"]
 
 def _content_changed(review: Review, acting_user: User, before: dict) -> None:
     """After any change of what would be published: re-check, and restart the chain if it had begun."""
-    _recheck(review)
+    recheck(review)
     if review.status in (Status.IN_REVIEW, Status.APPROVED):
         _move(
             review,
@@ -518,7 +354,7 @@ def expire_if_stale(review: Review, *, now: dt.datetime | None = None) -> bool:
     if review.status == Status.APPROVED and review.approved_until and review.approved_until < now:
         stale = True
     elif review.status == Status.IN_REVIEW:
-        stale = _round_approvals(review).filter(valid_until__lt=now).exists()
+        stale = round_approvals(review).filter(valid_until__lt=now).exists()
     if not stale:
         return False
     with transaction.atomic():
@@ -575,9 +411,9 @@ def do_approve(
     now = now or timezone.now()
     valid_until = now + dt.timedelta(hours=policy_for(review.unit).approval_valid_hours)
     with transaction.atomic():
-        approved = set(
-            _round_approvals(review).filter(step=spec.order).values_list("actor_id", flat=True)
-        ) | {acting_user.pk}
+        approved = set(round_approvals(review).filter(step=spec.order).values_list("actor_id", flat=True)) | {
+            acting_user.pk
+        }
         needed = {u.pk for u in approvers_for(review, spec)}
         done = spec.mode == Mode.ANY or needed <= approved
         waited = int((now - (review.step_started_at or now)).total_seconds())
@@ -585,7 +421,7 @@ def do_approve(
             _move(review, Status.IN_REVIEW, "审核")
         elif last:
             earliest = (
-                _round_approvals(review).order_by("valid_until").values_list("valid_until", flat=True).first()
+                round_approvals(review).order_by("valid_until").values_list("valid_until", flat=True).first()
             )
             _move(
                 review,

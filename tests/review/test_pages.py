@@ -198,3 +198,22 @@ def test_saving_the_editor_unchanged_keeps_the_approvals(staff, login, make_draf
     client.post(reverse("review:edit", args=[review.pk]), data)
     review.refresh_from_db()
     assert review.step == 2 and review.version == 1
+
+
+def test_the_review_inbox_keeps_a_flat_query_count(staff, login, make_draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("review:inbox"))
+        return len(captured)
+
+    client = login(staff.editor_a2)
+    for i in range(3):
+        services.do_submit(make_draft(title=f"稿件{i}"), acting_user=staff.editor_a)
+    few = queries()
+    for i in range(12):
+        services.do_submit(make_draft(title=f"更多稿件{i}"), acting_user=staff.editor_a)
+    assert queries() == few
+    assert "更多稿件11" in client.get(reverse("review:inbox")).content.decode()
