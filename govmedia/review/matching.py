@@ -1,10 +1,10 @@
 """Published posts matched to approved reviews: evidence of 先审后发 broken, for the inspection engine.
 
-The content app's ``Post`` model was not committed when this was written, so the matcher
-takes posts as plain data (``PostFacts``) and returns plain evidence records
+The matcher takes posts as plain data (``PostFacts``) and returns plain evidence records
 (``UnreviewedPost``); the inspection engine (issue 6) turns each into a Finding
-``unreviewed_post``. A caller with ``Post`` rows builds ``PostFacts`` from ``account_id``,
-``pk``, ``title``, ``body``, ``published_at`` and ``url``.
+``unreviewed_post``. ``review`` may not import ``content`` (ARCHITECTURE.md), so a caller
+holding ``content.Post`` rows passes them through ``facts_of_posts``, which reads only
+``account_id``, ``platform_post_id``, ``title``, ``body``, ``published_at`` and ``url``.
 
 A post matches an approved review when the review targeted the post's account and their
 normalised titles are equal or their normalised texts are equal or very similar. Then:
@@ -59,6 +59,21 @@ class UnreviewedPost:
     review_id: int | None
     similarity: float
     description: str
+
+
+def facts_of_posts(posts: Iterable) -> list[PostFacts]:
+    """``PostFacts`` from ``content.Post`` rows (or anything with the same attributes)."""
+    return [
+        PostFacts(
+            account_id=p.account_id,
+            post_id=str(p.platform_post_id),
+            title=p.title or "",
+            text=p.body or "",
+            published_at=p.published_at,
+            url=p.url or "",
+        )
+        for p in posts
+    ]
 
 
 def _similarity(a: str, b: str) -> float:

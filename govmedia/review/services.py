@@ -34,7 +34,13 @@ from govmedia.review.chains import (  # noqa: F401 (the chain's reads are part o
     waiting_for,
 )
 from govmedia.review.checking import check_review, level_for, recheck  # noqa: F401
-from govmedia.review.matching import ApprovedText, PostFacts, UnreviewedPost, unreviewed_posts  # noqa: F401
+from govmedia.review.matching import (  # noqa: F401
+    ApprovedText,
+    PostFacts,
+    UnreviewedPost,
+    facts_of_posts,
+    unreviewed_posts,
+)
 from govmedia.review.models import (
     ELEMENT_CHECKLIST,
     Attachment,

@@ -264,3 +264,34 @@ def test_unreviewed_posts_reads_approved_reviews_from_the_database(staff, make_d
 
 def test_normalising_ignores_markup_spaces_and_punctuation():
     assert normalise("<p>青山 县，教育局！</p>") == normalise("青山县教育局") == "青山县教育局"
+
+
+def test_collected_posts_are_matched_to_their_reviews_and_an_unreviewed_one_is_evidence(staff, make_draft):
+    from govmedia.content.models import Post
+
+    review = services.do_submit(make_draft(), acting_user=staff.editor_a)
+    approve(approve(review, staff.editor_a2), staff.reviewer_a)
+    later = timezone.now() + dt.timedelta(minutes=30)
+
+    def collected(post_id, title, body):
+        return Post.objects.create(
+            account=staff.account_a,
+            platform_post_id=post_id,
+            published_at=later,
+            title=title,
+            body=body,
+            url=f"https://mp.weixin.qq.com/s/{post_id}",
+            content_hash=post_id,
+            fetched_at=later,
+        )
+
+    collected("ok", "秋季开学安全检查", "<p>青山县教育局开展秋季开学安全检查，确保师生平安。</p>")
+    collected(
+        "edited", "秋季开学安全检查", "青山县教育局开展秋季开学安全检查，确保师生平安。另有三所学校整改。"
+    )
+    collected("none", "周末图书馆开放", "本周末县图书馆正常开放。")
+    evidence = services.unreviewed_posts(services.facts_of_posts(Post.objects.all()))
+    assert sorted((e.post_id, e.kind) for e in evidence) == [
+        ("edited", "changed_after_review"),
+        ("none", "unreviewed_post"),
+    ]
