@@ -1,13 +1,19 @@
 from django.core.management.base import BaseCommand
 
 from govmedia.content.demo import build_demo_content
+from govmedia.dispatch.demo import build_demo_dispatch
 from govmedia.filings.demo import build_demo_filings
+from govmedia.interaction.demo import build_demo_interaction
 from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
+from govmedia.security.demo import build_demo_security
 
 # Each app's demo builder, run in order after the registry; each must be idempotent.
 DEMO_BUILDERS: list = []
 DEMO_BUILDERS.append(build_demo_content)
 DEMO_BUILDERS.append(build_demo_filings)
+DEMO_BUILDERS.append(build_demo_interaction)
+DEMO_BUILDERS.append(build_demo_dispatch)
+DEMO_BUILDERS.append(build_demo_security)
 
 
 class Command(BaseCommand):
