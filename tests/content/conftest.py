@@ -8,9 +8,3 @@ def fake():
     server = FakePlatform()
     yield server
     server.close()
-
-
-@pytest.fixture
-def no_sleep():
-    slept = []
-    return slept
