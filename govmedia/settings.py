@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "govmedia.interaction",
     "govmedia.dispatch",
     "govmedia.security",
+    "govmedia.results",
     "govmedia.web",
     "govmedia.api",
 ]

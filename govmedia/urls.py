@@ -18,5 +18,6 @@ urlpatterns = [
     path("interaction/", include("govmedia.interaction.urls")),
     path("dispatch/", include("govmedia.dispatch.urls")),
     path("security/", include("govmedia.security.urls")),
+    path("results/", include("govmedia.results.urls")),
     path("", include("govmedia.web.urls")),
 ]

@@ -27,6 +27,9 @@ PUBLIC |= PLATFORM_CALLBACKS
 # Pages and endpoints listing scoped data: an outsider must not find 青山县民政局's account in them.
 LISTS = {
     "web:matrix": {},
+    "results:rectifications": {},
+    "results:rectification_new": {},
+    "results:notices": {},
     "web:units": {},
     "web:audit": {},
     "web:import": {},
@@ -65,9 +68,25 @@ LISTS = {
     "review:register": {},
 }
 
+def _results(name):
+    """A factory of tests/results/factories.py, imported when called."""
+
+    def make(world):
+        from tests.results import factories
+
+        return getattr(factories, name)(world)
+
+    return make
+
+
 # Pages and endpoints of one object: the target belongs to 青山县民政局 (county A).
 OBJECTS = {
     "web:account": lambda w: w.account_a2,
+    **{
+        f"results:{n}": _results("a2_rectification")
+        for n in ("rectification", "rectification_answer", "rectification_decide")
+    },
+    "results:evidence": _results("a2_evidence"),
     "web:account_edit": lambda w: w.account_a2,
     "web:account_qr": lambda w: w.account_a2,
     "web:unit": lambda w: w.dept_a2,

@@ -1,0 +1,174 @@
+"""Rectification pages and notices. Thin callers of ``services``; reads through checked getters."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from govmedia.core.scoping import get_for, scoped
+from govmedia.results import services
+from govmedia.results.models import OPEN_STATUSES, Evidence, Notice, Rectification, RectificationStatus
+from govmedia.supervision.models import Finding, FindingStatus
+from govmedia.supervision.selectors import may_supervise
+
+PAGE_SIZE = 50
+
+
+def _rectifications(user):
+    return scoped(Rectification.objects.select_related("unit", "sent_by"), user)
+
+
+@login_required
+def rectifications(request):
+    qs = _rectifications(request.user)
+    status = request.GET.get("status", "")
+    today = timezone.localdate()
+    if status == "overdue":
+        qs = qs.filter(status__in=OPEN_STATUSES, deadline__lt=today)
+    elif status in RectificationStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("deadline", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "results/rectifications.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": RectificationStatus.choices,
+            "today": today,
+            "can_send": may_supervise(request.user),
+        },
+    )
+
+
+class SendForm(forms.Form):
+    demand = forms.CharField(
+        label="整改要求", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+    exposed = forms.BooleanField(label="公开晾晒（3个工作日内整改）", required=False)
+    working_days = forms.IntegerField(
+        label="整改时限（工作日，留空按默认）", required=False, min_value=1, max_value=30
+    )
+
+
+@login_required
+def rectification_new(request):
+    if not may_supervise(request.user):
+        raise PermissionDenied("只有主管单位可以下发整改通知")
+    open_findings = scoped(
+        Finding.objects.filter(status=FindingStatus.OPEN).select_related("account__owner"), request.user
+    ).order_by("account__owner__name", "account__name", "-last_found_at")
+    form = SendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ids = [int(i) for i in request.POST.getlist("finding") if i.isdigit()]
+        chosen = list(open_findings.filter(pk__in=ids))
+        try:
+            created = services.do_send_rectifications(
+                chosen,
+                acting_user=request.user,
+                demand=form.cleaned_data["demand"],
+                exposed=form.cleaned_data["exposed"],
+                working_days=form.cleaned_data["working_days"],
+            )
+        except services.RectificationError as exc:
+            messages.error(request, f"问题：{exc}")
+        else:
+            messages.success(request, f"已向 {len(created)} 个单位下发整改通知")
+            return redirect("results:rectifications")
+    return render(request, "results/rectification_new.html", {"form": form, "findings": open_findings[:500]})
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    link = forms.URLField(label="佐证链接", required=False, max_length=500)
+
+
+class DecideForm(forms.Form):
+    comment = forms.CharField(label="验收意见（退回时必填）", required=False, max_length=500)
+
+
+@login_required
+def rectification(request, pk: int):
+    rect = get_for(request.user, _rectifications(request.user).prefetch_related("evidence"), pk)
+    findings = rect.findings.select_related("account")
+    return render(
+        request,
+        "results/rectification.html",
+        {
+            "rect": rect,
+            "findings": findings,
+            "overdue": rect.is_overdue(),
+            "answer_form": AnswerForm() if services.may_answer(request.user, rect) else None,
+            "decide_form": DecideForm() if may_supervise(request.user) else None,
+        },
+    )
+
+
+@login_required
+def rectification_answer(request, pk: int):
+    if request.method != "POST":  # an action URL opened by GET shows the rectification
+        return rectification(request, pk)
+    rect = get_for(request.user, _rectifications(request.user), pk, write=True)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{errors[0]}")
+        return redirect("results:rectification", pk=rect.pk)
+    try:
+        services.do_answer_rectification(
+            rect,
+            acting_user=request.user,
+            answer=form.cleaned_data["answer"],
+            link=form.cleaned_data["link"],
+            files=request.FILES.getlist("evidence"),
+        )
+    except ValidationError as exc:
+        messages.error(request, f"佐证材料：{exc.messages[0]}")
+    except services.RectificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "整改情况已提交，等待主管单位验收")
+    return redirect("results:rectification", pk=rect.pk)
+
+
+@login_required
+def rectification_decide(request, pk: int):
+    if request.method != "POST":
+        return rectification(request, pk)
+    rect = get_for(request.user, _rectifications(request.user), pk, write=True)
+    form = DecideForm(request.POST)
+    form.is_valid()
+    try:
+        services.do_decide_rectification(
+            rect,
+            acting_user=request.user,
+            accept=request.POST.get("decision") == "accept",
+            comment=form.cleaned_data.get("comment", ""),
+        )
+    except services.RectificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已处理")
+    return redirect("results:rectification", pk=rect.pk)
+
+
+@login_required
+def evidence(request, pk: int):
+    item = get_for(request.user, Evidence.objects.all(), pk)
+    return FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=True, filename=item.original_name
+    )
+
+
+@login_required
+def notices(request):
+    qs = scoped(Notice.objects.select_related("unit"), request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "results/notices.html", {"page": page})

@@ -1,0 +1,27 @@
+"""Objects of 青山县民政局 (county A) for the every-URL security test and the page tests."""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+
+from govmedia.results import services
+from govmedia.results.models import Evidence, Rectification
+from govmedia.supervision.models import Finding, FindingStatus
+from tests.supervision.factories import county_a_inspection
+
+
+def a2_rectification(w) -> Rectification:
+    if getattr(w, "_a2_rectification", None) is None:
+        county_a_inspection(w)
+        findings = Finding.objects.filter(account=w.account_a2, status=FindingStatus.OPEN)
+        [w._a2_rectification] = services.do_send_rectifications(findings, acting_user=w.supervisor_a)
+    return w._a2_rectification
+
+
+def a2_evidence(w) -> Evidence:
+    from tests.results.conftest import png_bytes
+
+    rect = a2_rectification(w)
+    evidence = Evidence(rectification=rect, original_name="截图.png", content_type="image/png", size=100)
+    evidence.file.save("shot.png", ContentFile(png_bytes()), save=True)
+    return evidence
