@@ -23,7 +23,7 @@ from govmedia.content.models import Post
 from govmedia.registry.models import AccountStatus, Contact, MediaAccount, Unit
 from govmedia.supervision.indicators import resolve
 from govmedia.supervision.models import Inspection, InspectionKind, WarningLog
-from govmedia.supervision.services import run_inspection
+from govmedia.supervision.services import run_inspection, subtree_ids, unit_tree
 
 logger = logging.getLogger(__name__)
 WEEKLY_TITLE = "每周全覆盖检查"
@@ -36,8 +36,14 @@ def previous_week(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def weekly_roots() -> list[Unit]:
-    """The top of each tree (units without a parent): the city government in a one-city installation."""
-    return [u for u in Unit.objects.filter(parent__isnull=True).select_related("region").order_by("id")]
+    """The top of each tree with active accounts below it: the city government in a one-city installation."""
+    children, _ = unit_tree()
+    owners = set(MediaAccount.objects.filter(status=AccountStatus.ACTIVE).values_list("owner_id", flat=True))
+    return [
+        u
+        for u in Unit.objects.filter(parent__isnull=True).select_related("region").order_by("id")
+        if subtree_ids(u.pk, children) & owners
+    ]
 
 
 def run_weekly_inspections(
