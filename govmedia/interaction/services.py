@@ -140,10 +140,20 @@ def rules_for(region: Region) -> Rules:
     kinds = {k: list(v) for k, v in defaults["kinds"].items()}
     for rule in KindRule.objects.filter(region_id__in=ids).order_by("region__path"):
         kinds[rule.kind] = split_keywords(rule.keywords)
-    topics = list(Topic.objects.filter(Q(region__isnull=True) | Q(region_id__in=ids)).order_by("id"))
-    named = {t.name for t in topics}
-    result = [(t, t.name, split_keywords(t.keywords)) for t in topics]
-    result += [(None, name, words) for name, words in defaults["topics"].items() if name not in named]
+    # nearer regions last, so their keywords win for a topic name
+    topics = sorted(
+        Topic.objects.filter(Q(region__isnull=True) | Q(region_id__in=ids)).select_related("region"),
+        key=lambda t: (len(t.region.path) if t.region_id else 0, t.pk),
+    )
+    by_name: dict[str, tuple[Topic | None, str, list[str]]] = {
+        name: (None, name, list(words)) for name, words in defaults["topics"].items()
+    }
+    for topic in topics:
+        words = split_keywords(topic.keywords)
+        if not words and topic.name in by_name:
+            words = by_name[topic.name][2]  # a row made for a default topic keeps the default keywords
+        by_name[topic.name] = (topic, topic.name, words)
+    result = list(by_name.values())
     return Rules(kinds=kinds, topics=result)
 
 
@@ -704,3 +714,73 @@ def late_replies(
             "kind",
         )
     ]
+
+
+# ---------------------------------------------------------------- rules a supervisor edits
+
+
+def _require_supervisor_of(user, region: Region) -> None:
+    if user.role not in {Role.SUPERVISOR, Role.ADMIN} and not user.is_superuser:
+        raise PermissionDenied("只有主管单位可以修改分类规则和答复时限")
+    if not scoped(Region.objects.filter(pk=region.pk), user).exists() or not scope_for(user).can_write:
+        raise PermissionDenied("该地区不在您的管理范围内")
+
+
+def do_save_kind_rule(region: Region, *, acting_user, kind: str, keywords: str) -> KindRule:
+    _require_supervisor_of(acting_user, region)
+    if kind not in Kind.values:
+        raise CaseError("留言类别不正确", field="kind")
+    words = split_keywords(keywords)
+    if not words:
+        raise CaseError("请至少填写一个关键词", field="keywords")
+    with transaction.atomic():
+        rule, _ = KindRule.objects.update_or_create(
+            region=region, kind=kind, defaults={"keywords": "、".join(words)}
+        )
+        audit(
+            acting_user,
+            "interaction.rule_saved",
+            None,
+            comment=f"{region} {Kind(kind).label}：{rule.keywords}",
+        )
+    return rule
+
+
+def do_save_topic(region: Region, *, acting_user, name: str, keywords: str) -> Topic:
+    _require_supervisor_of(acting_user, region)
+    name = (name or "").strip()
+    if not name or len(name) > 40:
+        raise CaseError("请填写主题名称（不超过 40 字）", field="name")
+    words = split_keywords(keywords)
+    if not words:
+        raise CaseError("请至少填写一个关键词", field="keywords")
+    with transaction.atomic():
+        topic, _ = Topic.objects.update_or_create(
+            region=region, name=name, defaults={"keywords": "、".join(words)}
+        )
+        audit(acting_user, "interaction.rule_saved", None, comment=f"{region} 主题“{name}”：{topic.keywords}")
+    return topic
+
+
+def do_save_policy(region: Region, *, acting_user, hours: int, holiday_hours: int) -> ReplyPolicy:
+    """A region's reply hours; never looser than the policy (003_…txt: 24 小时，节假日 48 小时)."""
+    _require_supervisor_of(acting_user, region)
+    if not 1 <= hours <= 24:
+        raise CaseError("工作日答复时限应在 1 到 24 小时之间", field="hours")
+    if not 1 <= holiday_hours <= 48:
+        raise CaseError("节假日答复时限应在 1 到 48 小时之间", field="holiday_hours")
+    with transaction.atomic():
+        policy, _ = ReplyPolicy.objects.update_or_create(
+            region=region, defaults={"hours": hours, "holiday_hours": holiday_hours}
+        )
+        audit(
+            acting_user,
+            "interaction.rule_saved",
+            None,
+            comment=f"{region} 答复时限 {hours}/{holiday_hours} 小时",
+        )
+    return policy
+
+
+def can_edit_rules(user) -> bool:
+    return user.is_superuser or (user.role in {Role.SUPERVISOR, Role.ADMIN} and scope_for(user).can_write)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("forwarded/", views.forwarded, name="forwarded"),
     path("report/", views.report, name="report"),
     path("notifications/", views.notifications, name="notifications"),
+    path("rules/", views.rules, name="rules"),
     path("answers/", views.answers, name="answers"),
     path("answers/new/", views.answer_new, name="answer_new"),
     path("answers/<int:pk>/", views.answer_edit, name="answer"),

@@ -404,3 +404,71 @@ def services_account(token: str):
     from govmedia.content.services import account_for_push_token
 
     return account_for_push_token(token)
+
+
+# ---------------------------------------------------------------- rules
+
+
+@login_required
+def rules(request):
+    """Classification keywords and reply hours of the supervisor's region (data, not code)."""
+    user = request.user
+    region = user.unit.region if user.unit_id else None
+    if region is None:
+        raise PermissionDenied("您没有所属地区")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "kind":
+                services.do_save_kind_rule(
+                    region,
+                    acting_user=user,
+                    kind=request.POST.get("kind", ""),
+                    keywords=request.POST.get("keywords", ""),
+                )
+            elif action == "topic":
+                services.do_save_topic(
+                    region,
+                    acting_user=user,
+                    name=request.POST.get("name", ""),
+                    keywords=request.POST.get("keywords", ""),
+                )
+            elif action == "policy":
+                services.do_save_policy(
+                    region,
+                    acting_user=user,
+                    hours=_int(request.POST.get("hours")) or 0,
+                    holiday_hours=_int(request.POST.get("holiday_hours")) or 0,
+                )
+            else:
+                return redirect("interaction:rules")
+            messages.success(request, "已保存，对此后收到的留言生效")
+        except services.CaseError as error:
+            messages.error(request, f"{_RULE_LABELS.get(error.field, '')}{error.message}")
+        return redirect("interaction:rules")
+    effective = services.rules_for(region)
+    hours, holiday_hours = services.policy_for(region)
+    return render(
+        request,
+        "interaction/rules.html",
+        {
+            "region": region,
+            "kinds": [(k, Kind(k).label, "、".join(effective.kinds.get(k, []))) for k in services.KIND_ORDER],
+            "topics": [
+                (name, "、".join(words), topic.region if topic else None)
+                for topic, name, words in effective.topics
+            ],
+            "hours": hours,
+            "holiday_hours": holiday_hours,
+            "can_edit": services.can_edit_rules(user),
+        },
+    )
+
+
+_RULE_LABELS = {
+    "kind": "留言类别：",
+    "keywords": "关键词：",
+    "name": "主题：",
+    "hours": "工作日时限：",
+    "holiday_hours": "节假日时限：",
+}

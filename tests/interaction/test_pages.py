@@ -199,3 +199,26 @@ def test_a_malformed_push_is_refused_in_chinese(world, client):
         f"{reverse('interaction:wechat_push', args=[token])}?{query}", "<xml><oops", content_type="text/xml"
     )
     assert response.status_code == 403 and "XML" in response.content.decode()
+
+
+def test_the_rules_page_saves_a_topic_and_names_a_bad_field(world, login):
+    client = login(world.supervisor_a)
+    client.post(
+        reverse("interaction:rules"), {"action": "topic", "name": "校车安全", "keywords": "校车、接送"}
+    )
+    page = _text(client.get(reverse("interaction:rules")))
+    assert "校车安全" in page and "校车、接送" in page
+    bad = _text(
+        client.post(
+            reverse("interaction:rules"),
+            {"action": "policy", "hours": "30", "holiday_hours": "48"},
+            follow=True,
+        )
+    )
+    assert "工作日时限：工作日答复时限应在 1 到 24 小时之间" in bad
+    assert (
+        login(world.editor_a)
+        .post(reverse("interaction:rules"), {"action": "topic", "name": "x", "keywords": "y"})
+        .status_code
+        == 403
+    )

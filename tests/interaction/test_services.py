@@ -271,3 +271,24 @@ class FakeChannel:
 
     def send(self, user, text, url):
         self.sink.append((user.username, text))
+
+
+def test_a_default_topic_keeps_matching_after_its_row_is_created(world):
+    first = make_case(world.account_a, "学校什么时候放寒假？")
+    second = make_case(world.account_a, "学校食堂收费标准是什么？")
+    assert first.topic.name == second.topic.name == "教育"
+
+
+def test_a_supervisor_edits_topics_kinds_and_reply_hours_of_its_region(world):
+    services.do_save_topic(world.county_a, acting_user=world.supervisor_a, name="教育", keywords="校车，学校")
+    services.do_save_topic(world.county_a, acting_user=world.supervisor_a, name="校车安全", keywords="校车")
+    assert services.classify("校车晚点了", world.county_a)[1] in {"教育", "校车安全"}
+    assert services.classify("校车晚点了", world.county_b)[1] == ""
+    services.do_save_policy(world.county_a, acting_user=world.supervisor_a, hours=12, holiday_hours=24)
+    assert services.policy_for(world.township_a) == (12, 24)
+    with pytest.raises(services.CaseError) as loose:
+        services.do_save_policy(world.county_a, acting_user=world.supervisor_a, hours=36, holiday_hours=48)
+    assert loose.value.field == "hours"
+    for user in (world.editor_a, world.supervisor_b):
+        with pytest.raises(PermissionDenied):
+            services.do_save_kind_rule(world.county_a, acting_user=user, kind="complaint", keywords="差评")

@@ -46,6 +46,7 @@ LISTS = {
     "interaction:notifications": {},
     "interaction:answers": {},
     "interaction:answer_new": {},
+    "interaction:rules": {},
     "dispatch:directives": {},
     "dispatch:directive_new": {},
     "dispatch:tasks": {},
