@@ -9,6 +9,7 @@ nothing (items are keyed by their ``id``).
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.authentication import BaseAuthentication
@@ -38,6 +39,14 @@ class PushTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="govmedia-ingest"'
 
 
+class PushTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "govmedia.content.api.PushTokenAuthentication"
+    name = "pushToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "每个账号一个推送令牌"}
+
+
 class HasPushToken(BasePermission):
     message = "缺少推送令牌：请求头应为 Authorization: Bearer <令牌>"
 
@@ -53,13 +62,21 @@ class PostItem(serializers.Serializer):
         allow_blank=True, required=False, default="", help_text="正文（可含 HTML）"
     )
     url = serializers.URLField(max_length=1000, allow_blank=True, required=False, default="")
-    kind = serializers.ChoiceField(choices=PostKind.values, required=False, default=PostKind.ARTICLE)
+    # plain strings (checked below) keep the schema free of enum-name collisions with other apps
+    kind = serializers.CharField(
+        required=False, default=PostKind.ARTICLE, help_text="article/video/image/text"
+    )
     is_original = serializers.BooleanField(required=False, default=True)
     source_name = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
     read_count = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     like_count = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     share_count = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
     comment_count = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+    def validate_kind(self, value):
+        if value not in PostKind.values:
+            raise serializers.ValidationError(f"应为：{'、'.join(PostKind.values)}")
+        return value
 
 
 class PostBatch(serializers.Serializer):
@@ -70,13 +87,22 @@ class MessageItem(serializers.Serializer):
     id = serializers.CharField(max_length=120)
     post_id = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     created_at = serializers.DateTimeField()
-    kind = serializers.ChoiceField(choices=MessageKind.values, required=False, default=MessageKind.COMMENT)
+    kind = serializers.CharField(
+        required=False,
+        default=MessageKind.COMMENT,
+        help_text="comment/private/consultation/complaint/suggestion",
+    )
     content = serializers.CharField(max_length=5000)
     author = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="只保存其摘要"
     )
     reply_content = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     replied_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_kind(self, value):
+        if value not in MessageKind.values:
+            raise serializers.ValidationError(f"应为：{'、'.join(MessageKind.values)}")
+        return value
 
 
 class MessageBatch(serializers.Serializer):
