@@ -1,6 +1,6 @@
 from django.urls import path
 
-from govmedia.results import views
+from govmedia.results import bulletin_views, views
 
 app_name = "results"
 
@@ -12,4 +12,20 @@ urlpatterns = [
     path("rectifications/<int:pk>/decide/", views.rectification_decide, name="rectification_decide"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("notices/", views.notices, name="notices"),
+]
+
+urlpatterns += [
+    path("bulletins/", bulletin_views.bulletins, name="bulletins"),
+    path("bulletins/new/", bulletin_views.bulletin_new, name="bulletin_new"),
+    path("bulletins/<int:pk>/", bulletin_views.bulletin, name="bulletin"),
+    path("bulletins/<int:pk>/edit/", bulletin_views.bulletin_edit, name="bulletin_edit"),
+    path("bulletins/<int:pk>/approve/", bulletin_views.bulletin_approve, name="bulletin_approve"),
+    path("bulletins/<int:pk>/reopen/", bulletin_views.bulletin_reopen, name="bulletin_reopen"),
+    path("bulletins/<int:pk>/publish/", bulletin_views.bulletin_publish, name="bulletin_publish"),
+    path("bulletins/<int:pk>/docx/", bulletin_views.bulletin_docx, name="bulletin_docx"),
+    path("bulletins/<int:pk>/pdf/", bulletin_views.bulletin_pdf, name="bulletin_pdf"),
+    path("bulletins/<int:pk>/xlsx/", bulletin_views.bulletin_xlsx, name="bulletin_xlsx"),
+    path("public/bulletins/", bulletin_views.public_bulletins, name="public_bulletins"),
+    path("public/bulletins/<int:pk>/", bulletin_views.public_bulletin, name="public_bulletin"),
+    path("public/bulletins/<int:pk>/pdf/", bulletin_views.public_bulletin_pdf, name="public_bulletin_pdf"),
 ]

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from PIL import Image
 
+from govmedia.registry.models import AssessmentGroup, Unit
 from govmedia.supervision.models import Finding, FindingStatus
 from govmedia.supervision.services import do_publish_inspection
 from tests.supervision.factories import county_a_inspection
@@ -29,6 +30,10 @@ def frozen():
 @pytest.fixture
 def inspected(world, frozen):
     """County A inspected and published: 青山民政 (never posted) and others carry open Findings."""
+    # ranked as one group so the bulletin has a ranking table
+    Unit.objects.filter(pk__in=[world.dept_a.pk, world.dept_a2.pk, world.town_a.pk]).update(
+        assessment_group=AssessmentGroup.CITY_DEPARTMENT
+    )
     inspection = county_a_inspection(world)
     do_publish_inspection(inspection, acting_user=world.supervisor_a)
     world.inspection = inspection

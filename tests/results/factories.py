@@ -25,3 +25,14 @@ def a2_evidence(w) -> Evidence:
     evidence = Evidence(rectification=rect, original_name="截图.png", content_type="image/png", size=100)
     evidence.file.save("shot.png", ContentFile(png_bytes()), save=True)
     return evidence
+
+
+def a2_bulletin(w):
+    """A draft bulletin of 青山县人民政府办公室 on the county-A inspection (which names 青山民政)."""
+    from govmedia.results.bulletins import do_create_bulletin
+    from govmedia.supervision.services import do_publish_inspection
+
+    inspection = county_a_inspection(w)
+    if not inspection.is_published:
+        do_publish_inspection(inspection, acting_user=w.supervisor_a)
+    return do_create_bulletin(inspection, acting_user=w.supervisor_a)

@@ -23,6 +23,8 @@ PUBLIC = {"login", "logout", "schema", "api-root", "web:public_matrix", "web:pub
 # Called by platforms, not people: authenticated by a push token in the URL and the platform's signature.
 PLATFORM_CALLBACKS = {"interaction:wechat_push"}
 PUBLIC |= PLATFORM_CALLBACKS
+# Published bulletins (an unpublished one is 404 to the public: tests/results/test_bulletins.py).
+PUBLIC |= {"results:public_bulletins", "results:public_bulletin", "results:public_bulletin_pdf"}
 
 # Pages and endpoints listing scoped data: an outsider must not find 青山县民政局's account in them.
 LISTS = {
@@ -30,6 +32,8 @@ LISTS = {
     "results:rectifications": {},
     "results:rectification_new": {},
     "results:notices": {},
+    "results:bulletins": {},
+    "results:bulletin_new": {},
     "web:units": {},
     "web:audit": {},
     "web:import": {},
@@ -69,6 +73,7 @@ LISTS = {
     "review:register": {},
 }
 
+
 def _results(name):
     """A factory of tests/results/factories.py, imported when called."""
 
@@ -88,6 +93,11 @@ OBJECTS = {
         for n in ("rectification", "rectification_answer", "rectification_decide")
     },
     "results:evidence": _results("a2_evidence"),
+    **{
+        f"results:{n}": _results("a2_bulletin")
+        for n in ("bulletin", "bulletin_edit", "bulletin_approve", "bulletin_reopen", "bulletin_publish")
+        + ("bulletin_docx", "bulletin_pdf", "bulletin_xlsx")
+    },
     "web:account_edit": lambda w: w.account_a2,
     "web:account_qr": lambda w: w.account_a2,
     "web:unit": lambda w: w.dept_a2,
