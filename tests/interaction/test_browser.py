@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from conftest import PASSWORD
 from govmedia.content.services import issue_push_token
 from govmedia.interaction.models import Answer, Case, Status
+from govmedia.textcheck import Checker
 from tests.web.test_browser import CHROMIUM, SCREENSHOTS
 
 pytestmark = [
@@ -61,6 +62,8 @@ def test_a_pushed_consultation_is_assigned_answered_with_a_suggestion_and_counte
     transactional_db, world, live_server, browser_page
 ):
     page, base = browser_page, live_server.url
+    page.set_default_timeout(60_000)  # a loaded CI machine: the first reply compiles the risk checker
+    Checker.default()  # warm it here, in the live server's process, so the reply does not wait for it
     answer = Answer.objects.create(
         owner=world.dept_a,
         question="小学新生入学报名需要准备哪些材料？",
