@@ -12,6 +12,7 @@ urlpatterns = [
     path("rectifications/<int:pk>/decide/", views.rectification_decide, name="rectification_decide"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("notices/", views.notices, name="notices"),
+    path("", views.dashboard, name="dashboard"),
 ]
 
 urlpatterns += [

@@ -172,3 +172,15 @@ def notices(request):
     qs = scoped(Notice.objects.select_related("unit"), request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "results/notices.html", {"page": page})
+
+
+@login_required
+def dashboard(request):
+    """工作台: a region's supervisor or observer sees its region; an owner unit sees its own accounts."""
+    from govmedia.core.scoping import scope_for
+    from govmedia.results import dashboard as selectors
+
+    scope = scope_for(request.user)
+    if scope.everything or scope.region_paths:
+        return render(request, "results/dashboard.html", selectors.supervisor_dashboard(request.user))
+    return render(request, "results/unit_dashboard.html", selectors.unit_dashboard(request.user))

@@ -34,6 +34,7 @@ LISTS = {
     "results:notices": {},
     "results:bulletins": {},
     "results:bulletin_new": {},
+    "results:dashboard": {},
     "web:units": {},
     "web:audit": {},
     "web:import": {},
