@@ -172,6 +172,20 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "单位、账号等只读接口；数据范围与页面一致。",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One stable name per choice set, so clients see AccountStatusEnum rather than Status882Enum.
+    "ENUM_NAME_OVERRIDES": {
+        "AccountStatusEnum": "govmedia.registry.models.AccountStatus",
+        "UnitKindEnum": "govmedia.registry.models.UnitKind",
+        "FilingKindEnum": "govmedia.filings.models.FilingKind",
+        "FilingStatusEnum": "govmedia.filings.models.FilingStatus",
+        "StepStatusEnum": "govmedia.filings.models.StepStatus",
+        "IndicatorKindEnum": "govmedia.supervision.models.IndicatorKind",
+        "FindingStatusEnum": "govmedia.supervision.models.FindingStatus",
+        "InspectionKindEnum": "govmedia.supervision.models.InspectionKind",
+        "InspectionStatusEnum": "govmedia.supervision.models.InspectionStatus",
+        "PostKindEnum": "govmedia.content.models.PostKind",
+        "MessageKindEnum": "govmedia.content.models.MessageKind",
+    },
 }
 
 LOGGING = {

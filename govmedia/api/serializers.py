@@ -5,7 +5,7 @@ from govmedia.registry.models import Contact, MediaAccount, Unit
 
 class UnitSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.name")
-    parent = serializers.CharField(source="parent.name", default=None)
+    parent = serializers.CharField(source="parent.name", default=None, allow_null=True, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display")
 
     class Meta:
@@ -32,7 +32,7 @@ class ContactSerializer(serializers.ModelSerializer):
 class AccountSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.name")
     owner_id = serializers.IntegerField()
-    operator = serializers.CharField(source="operator.name", default=None)
+    operator = serializers.CharField(source="operator.name", default=None, allow_null=True, read_only=True)
     platform_display = serializers.CharField(source="get_platform_display")
     status_display = serializers.CharField(source="get_status_display")
     contacts = ContactSerializer(many=True)

@@ -271,3 +271,12 @@ def test_random_texts_never_break_the_hit_invariants(checker):
 def test_every_dictionary_entry_that_can_be_reported_has_a_suggestion_and_a_source(checker):
     missing = [e.term for e in checker.sources.entries if e.kind == "hit" and not (e.suggestion and e.source)]
     assert missing == []
+
+
+def test_a_combined_culture_and_tourism_bureau_is_not_an_outdated_tourism_bureau():
+    from govmedia.textcheck import Checker
+
+    checker = Checker.default()
+    for name in ["示例市文化广电和旅游局", "县文化体育和旅游局", "市文体广电旅游局"]:
+        assert not [h for h in checker.check(f"{name}发布通知") if h.category == "institution"], name
+    assert [h.rule for h in checker.check("县旅游局发布通知")] == ["institution.local_renamed_2018"]
