@@ -16,6 +16,7 @@ from govmedia.registry.models import AssessmentGroup, Unit
 from govmedia.supervision.models import Finding, FindingStatus
 from govmedia.supervision.services import do_publish_inspection
 from tests.supervision.factories import county_a_inspection
+from tests.web.test_browser import browser_page  # noqa: F401 - shared Playwright fixture
 
 # Monday 2026-11-16, 10:00 in Beijing; November 2026 has no public holiday.
 NOW = dt.datetime(2026, 11, 16, 2, tzinfo=dt.UTC)

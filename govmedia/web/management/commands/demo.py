@@ -5,6 +5,7 @@ from govmedia.dispatch.demo import build_demo_dispatch
 from govmedia.filings.demo import build_demo_filings
 from govmedia.interaction.demo import build_demo_interaction
 from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
+from govmedia.results.demo import build_demo_results
 from govmedia.security.demo import build_demo_security
 
 # Each app's demo builder, run in order after the registry; each must be idempotent.
@@ -14,6 +15,7 @@ DEMO_BUILDERS.append(build_demo_filings)
 DEMO_BUILDERS.append(build_demo_interaction)
 DEMO_BUILDERS.append(build_demo_dispatch)
 DEMO_BUILDERS.append(build_demo_security)
+DEMO_BUILDERS.append(build_demo_results)
 
 
 class Command(BaseCommand):
