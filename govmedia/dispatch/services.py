@@ -326,6 +326,17 @@ def completion(directive: Directive) -> Completion:
     return Completion(**counts)
 
 
+def with_completion(directives: QuerySet[Directive]) -> QuerySet[Directive]:
+    """The same counts as ``completion``, annotated in one query for a list."""
+    return directives.annotate(
+        n_total=Count("tasks"),
+        n_done=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE)),
+        n_on_time=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE, tasks__done_at__lte=F("deadline"))),
+        n_acknowledged=Count("tasks", filter=~Q(tasks__status=TaskStatus.PENDING)),
+        n_missed=Count("tasks", filter=Q(tasks__status=TaskStatus.MISSED)),
+    )
+
+
 def completion_by_unit(tasks: QuerySet[Task]) -> list[dict]:
     rows = (
         tasks.values("account__owner__name")

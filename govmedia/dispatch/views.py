@@ -60,9 +60,11 @@ class DirectiveForm(forms.Form):
 @login_required
 def directives(request):
     user = request.user
-    items = services.visible_directives(user).prefetch_related("tasks")
+    items = services.with_completion(services.visible_directives(user)).order_by("-issued_at", "-id")
     page = Paginator(items, 30).get_page(request.GET.get("page"))
-    rows = [(d, services.completion(d)) for d in page]
+    rows = [
+        (d, services.Completion(d.n_total, d.n_done, d.n_on_time, d.n_acknowledged, d.n_missed)) for d in page
+    ]
     return render(
         request,
         "dispatch/directives.html",
