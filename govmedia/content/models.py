@@ -34,7 +34,7 @@ class Post(models.Model):
     account = models.ForeignKey(
         MediaAccount, verbose_name="账号", on_delete=models.CASCADE, related_name="posts"
     )
-    platform_post_id = models.CharField("平台内容ID", max_length=128)
+    platform_post_id = models.CharField("平台内容ID", max_length=128, db_index=True)
     published_at = models.DateTimeField("发布时间", db_index=True)
     title = models.CharField("标题", max_length=300, blank=True)
     body = models.TextField("正文", blank=True)

@@ -126,11 +126,14 @@ def ingest_post_batch(
     account_ids = {a for a, _ in latest}
     post_ids = {p for _, p in latest}
     with transaction.atomic(savepoint=savepoint):
+        # Look up by post id alone (its own index) and match accounts here: an IN over accounts
+        # and an IN over post ids makes SQLite probe the composite index for every pair.
         existing = {
             (p.account_id, p.platform_post_id): p
-            for p in Post.objects.filter(account_id__in=account_ids, platform_post_id__in=post_ids).only(
+            for p in Post.objects.filter(platform_post_id__in=post_ids).only(
                 "id", "account_id", "platform_post_id", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS
             )
+            if p.account_id in account_ids
         }
         new, changed, rechecked, stat_posts = [], [], [], []
         for key, data in latest.items():
