@@ -33,7 +33,8 @@ class WebhookChannel(Channel):
 
         target = getattr(settings, "GOVMEDIA_NOTIFY_WEBHOOK", "")
         if target:
-            httpx.post(target, json={"user": user.username, "text": text, "url": url}, timeout=5)
+            response = httpx.post(target, json={"user": user.username, "text": text, "url": url}, timeout=5)
+            response.raise_for_status()  # logged by ``send``: the in-app row stays the record
 
 
 def channels() -> list[Channel]:
