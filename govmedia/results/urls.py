@@ -13,6 +13,9 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("notices/", views.notices, name="notices"),
     path("", views.dashboard, name="dashboard"),
+    path("assessments/", views.assessments, name="assessments"),
+    path("assessments/<int:pk>/", views.assessment, name="assessment"),
+    path("assessments/<int:pk>/export/", views.assessment_export, name="assessment_export"),
 ]
 
 urlpatterns += [

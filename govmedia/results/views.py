@@ -7,13 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from govmedia.core.scoping import get_for, scoped
+from govmedia.registry.models import Unit
 from govmedia.results import services
-from govmedia.results.models import OPEN_STATUSES, Evidence, Notice, Rectification, RectificationStatus
+from govmedia.results.models import (
+    OPEN_STATUSES,
+    Assessment,
+    AssessmentPeriod,
+    Evidence,
+    Notice,
+    Rectification,
+    RectificationStatus,
+)
 from govmedia.supervision.models import Finding, FindingStatus
 from govmedia.supervision.selectors import may_supervise
 
@@ -184,3 +193,69 @@ def dashboard(request):
     if scope.everything or scope.region_paths:
         return render(request, "results/dashboard.html", selectors.supervisor_dashboard(request.user))
     return render(request, "results/unit_dashboard.html", selectors.unit_dashboard(request.user))
+
+
+class AssessmentForm(forms.Form):
+    period = forms.ChoiceField(label="考核周期", choices=AssessmentPeriod.choices)
+    year = forms.IntegerField(label="年度", min_value=2018, max_value=2100)
+    number = forms.IntegerField(label="月份或季度（年度考核不填）", required=False, min_value=1, max_value=12)
+    scope_unit = forms.ModelChoiceField(label="考核范围（含下级单位）", queryset=Unit.objects.none())
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope_unit"].queryset = scoped(Unit.objects.all(), user).order_by("region__path", "name")
+        self.fields["year"].initial = timezone.localdate().year
+
+
+@login_required
+def assessments(request):
+    from govmedia.results import assessments as service
+
+    can_run = may_supervise(request.user)
+    form = AssessmentForm(request.POST or None, user=request.user) if can_run else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            obj = service.do_run_assessment(
+                acting_user=request.user,
+                period=d["period"],
+                year=d["year"],
+                number=d["number"] or 1,
+                scope_unit=d["scope_unit"],
+            )
+        except service.AssessmentError as exc:
+            messages.error(request, f"考核周期：{exc}")
+        else:
+            return redirect("results:assessment", pk=obj.pk)
+    page = Paginator(
+        scoped(Assessment.objects.select_related("scope_unit"), request.user), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "results/assessments.html", {"page": page, "form": form})
+
+
+def _assessment_units(request, obj):
+    """Rows of units the user may see (a county office sees its part of a city assessment)."""
+    visible = set(
+        scoped(
+            Unit.objects.filter(pk__in=[u["unit_id"] for u in obj.result.get("units", [])]), request.user
+        ).values_list("pk", flat=True)
+    )
+    return [u for u in obj.result.get("units", []) if u["unit_id"] in visible]
+
+
+@login_required
+def assessment(request, pk: int):
+    obj = get_for(request.user, Assessment.objects.select_related("scope_unit"), pk)
+    return render(request, "results/assessment.html", {"a": obj, "units": _assessment_units(request, obj)})
+
+
+@login_required
+def assessment_export(request, pk: int):
+    from govmedia.results.assessments import assessment_xlsx
+
+    obj = get_for(request.user, Assessment.objects.all(), pk)
+    response = HttpResponse(
+        assessment_xlsx(obj), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename=assessment-{obj.pk}.xlsx"
+    return response

@@ -36,3 +36,20 @@ def a2_bulletin(w):
     if not inspection.is_published:
         do_publish_inspection(inspection, acting_user=w.supervisor_a)
     return do_create_bulletin(inspection, acting_user=w.supervisor_a)
+
+
+def a2_assessment(w):
+    """A monthly assessment of 青山县民政局 alone (so it names 青山县民政局's scope)."""
+    from govmedia.results.assessments import do_run_assessment
+    from govmedia.supervision.services import do_publish_inspection
+
+    inspection = county_a_inspection(w)
+    if not inspection.is_published:
+        do_publish_inspection(inspection, acting_user=w.supervisor_a)
+    return do_run_assessment(
+        acting_user=w.supervisor_a,
+        period="month",
+        year=inspection.period_end.year,
+        number=inspection.period_end.month,
+        scope_unit=w.dept_a2,
+    )

@@ -35,6 +35,7 @@ LISTS = {
     "results:bulletins": {},
     "results:bulletin_new": {},
     "results:dashboard": {},
+    "results:assessments": {},
     "web:units": {},
     "web:audit": {},
     "web:import": {},
@@ -94,6 +95,8 @@ OBJECTS = {
         for n in ("rectification", "rectification_answer", "rectification_decide")
     },
     "results:evidence": _results("a2_evidence"),
+    "results:assessment": _results("a2_assessment"),
+    "results:assessment_export": _results("a2_assessment"),
     **{
         f"results:{n}": _results("a2_bulletin")
         for n in ("bulletin", "bulletin_edit", "bulletin_approve", "bulletin_reopen", "bulletin_publish")
