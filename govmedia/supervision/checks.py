@@ -598,3 +598,43 @@ def late_filings(ctx: CheckContext, account: MediaAccount, params: dict) -> list
         )
         for r in ctx._late_filings.get(account.pk, ())
     ]
+
+
+@register("unreviewed_posts", "未经三审发布")
+def unreviewed_posts(ctx: CheckContext, account: MediaAccount, params: dict) -> list[Occurrence]:
+    """004 §9.2.1 先审后发: posts of the period with no approved review, approved only after
+    publishing, or changed after review — evidence from ``review.matching.unreviewed_posts``.
+    Matching reads every post's text, so sets use it where reviews are kept in govmedia."""
+    if not hasattr(ctx, "_unreviewed"):
+        from govmedia.review.matching import facts_of_posts
+        from govmedia.review.matching import unreviewed_posts as find_unreviewed
+
+        by_account: dict[int, list] = defaultdict(list)
+        ids = {}
+        for chunk in ctx._chunks(1000):
+            posts = list(
+                Post.objects.filter(
+                    account_id__in=chunk, published_at__gte=ctx.start_at, published_at__lt=ctx.end_at
+                ).only("id", "account_id", "platform_post_id", "title", "body", "published_at", "url")
+            )
+            ids.update({(p.account_id, str(p.platform_post_id)): p.id for p in posts})
+            for record in find_unreviewed(facts_of_posts(posts)):
+                by_account[record.account_id].append(record)
+        ctx._unreviewed = (by_account, ids)
+    by_account, ids = ctx._unreviewed
+    return [
+        Occurrence(
+            f"post:{ids.get((r.account_id, r.post_id), r.post_id)}:{r.kind}",
+            f"《{r.title[:40]}》{r.description}",
+            {
+                "post_id": ids.get((r.account_id, r.post_id)),
+                "title": r.title[:100],
+                "published_at": r.published_at.isoformat(),
+                "url": r.url,
+                "review_id": r.review_id,
+                "similarity": r.similarity,
+                "kind": r.kind,
+            },
+        )
+        for r in by_account.get(account.pk, ())
+    ]

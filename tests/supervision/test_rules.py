@@ -214,3 +214,20 @@ def test_text_hits_sources_population_and_original_share_are_counted_from_data(w
     (account,) = inspection.result["accounts"]
     assert account["deductions"] == {"typos": 2, "unapproved": 2, "followers": 5}
     assert account["bonus"] == {"original": 3} and account["score"] == 91 + 3
+
+
+def test_a_post_published_without_review_is_evidence_for_the_unreviewed_posts_check(world):
+    indicator_set = load_text(
+        "code: review-set\nname: 先审后发\nsource: 004 §9.2.1\n"
+        "deductions:\n  - {code: unreviewed, name: 未经三审发布, check: unreviewed_posts, points: 2, cap: 6}\n"
+    )[0]
+    post(world.account_a, at(11, 10), "未经审核的通知")
+    inspection = run_inspection(
+        start=dt.date(2026, 11, 9),
+        end=dt.date(2026, 11, 15),
+        indicator_set=indicator_set,
+        scope_unit=world.dept_a,
+    )
+    assert inspection.result["accounts"][0]["deductions"] == {"unreviewed": 2}
+    finding = Finding.objects.get(indicator_code="unreviewed")
+    assert "未经三审发布" in finding.summary and finding.evidence["kind"] == "unreviewed_post"
