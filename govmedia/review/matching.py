@@ -16,14 +16,13 @@ no match → ``unreviewed_post``; a match approved only after the post went out 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from govmedia.review.sanitize import normalise
 
-#: texts at least this similar are the same article with edits
+#: texts sharing at least this share of character pairs (Dice) are the same article with edits
 SAME_ARTICLE = 0.6
 
 
@@ -76,10 +75,56 @@ def facts_of_posts(posts: Iterable) -> list[PostFacts]:
     ]
 
 
-def _similarity(a: str, b: str) -> float:
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset({text})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    approved: ApprovedText
+    title: str
+    text: str
+    grams: frozenset[str]
+
+    @classmethod
+    def of(cls, a: ApprovedText) -> _Candidate:
+        text = normalise(a.text)
+        return cls(a, normalise(a.title), text, _bigrams(text))
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """Similarity of two texts as the share of character pairs they have in common (0…1)."""
     if not a and not b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+class _Index:
+    """Approved texts of one account by title and by character pair, so a post is compared in full
+    only with texts that share its title or enough of its pairs (not with every approved text)."""
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self.candidates = candidates
+        self.by_title: dict[str, list[int]] = defaultdict(list)
+        self.by_gram: dict[str, list[int]] = defaultdict(list)
+        for i, c in enumerate(candidates):
+            if c.title:
+                self.by_title[c.title].append(i)
+            for g in c.grams:
+                self.by_gram[g].append(i)
+        # Pairs found in most texts (“工作”, “开展”) say little and cost most: left out of the count.
+        limit = max(20, len(candidates) // 2)
+        self.common = {g for g, ids in self.by_gram.items() if len(ids) > limit}
+
+    def likely(self, title: str, grams: frozenset[str]) -> list[_Candidate]:
+        shared = Counter(i for g in grams if g not in self.common for i in self.by_gram.get(g, ()))
+        chosen = set(self.by_title.get(title, ())) if title else set()
+        for i, n in shared.items():
+            if 2 * n / (len(grams) + len(self.candidates[i].grams)) >= SAME_ARTICLE / 2:
+                chosen.add(i)
+        if not shared and not chosen and len(self.candidates) <= 50:
+            chosen = set(range(len(self.candidates)))  # a short text of common pairs only: compare all
+        return [self.candidates[i] for i in sorted(chosen)]
 
 
 def approved_texts(account_ids: Iterable[int]) -> list[ApprovedText]:
@@ -114,19 +159,23 @@ def unreviewed_posts(
     posts = list(posts)
     if approved is None:
         approved = approved_texts({p.account_id for p in posts})
-    by_account: dict[int, list[tuple[ApprovedText, str, str]]] = defaultdict(list)
+    by_account: dict[int, list[_Candidate]] = defaultdict(list)
     for a in approved:
+        candidate = _Candidate.of(a)
         for account_id in a.account_ids:
-            by_account[account_id].append((a, normalise(a.title), normalise(a.text)))
+            by_account[account_id].append(candidate)
+    indexes = {account_id: _Index(cands) for account_id, cands in by_account.items()}
     evidence = []
     for post in posts:
         title, text = normalise(post.title), normalise(post.text)
+        grams = _bigrams(text)
         best, best_score = None, 0.0
-        for candidate, c_title, c_text in by_account.get(post.account_id, []):
-            score = _similarity(text, c_text)
-            same = (title and title == c_title) or score >= SAME_ARTICLE
-            if same and (best is None or score > best_score):
-                best, best_score = candidate, score
+        index = indexes.get(post.account_id)
+        for c in index.likely(title, grams) if index else []:
+            same_title = bool(title) and title == c.title
+            score = 1.0 if text == c.text else _dice(grams, c.grams)
+            if (same_title or score >= SAME_ARTICLE) and (best is None or score > best_score):
+                best, best_score = c.approved, score
         record = dict(
             account_id=post.account_id,
             post_id=post.post_id,
