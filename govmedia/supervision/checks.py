@@ -388,7 +388,9 @@ def late_replies(ctx: CheckContext, account: MediaAccount, params: dict) -> list
                 summary,
                 {
                     "message_id": message.id,
-                    "kind": message.kind,
+                    "kind": MessageKind(message.kind).label
+                    if message.kind in MessageKind.values
+                    else message.kind,
                     "received_at": message.received_at.isoformat(),
                     "deadline": deadline.isoformat(),
                     "replied_at": message.replied_at.isoformat() if message.replied_at else None,

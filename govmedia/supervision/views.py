@@ -264,6 +264,78 @@ def findings(request):
     )
 
 
+EVIDENCE_LABELS = {
+    "post_id": "内容编号",
+    "title": "标题",
+    "published_at": "发布时间",
+    "url": "链接",
+    "message_id": "留言编号",
+    "kind": "类别",
+    "received_at": "留言时间",
+    "deadline": "答复时限",
+    "replied_at": "答复时间",
+    "text": "内容",
+    "days": "阈值（天）",
+    "idle_days": "未更新天数",
+    "last_post": "最近一次发布",
+    "checked_at": "监测时间点",
+    "no_data": "采集异常",
+    "last_success_at": "最近采集成功",
+    "last_error": "最近错误",
+    "week_start": "周起",
+    "week_end": "周止",
+    "count": "条数",
+    "min": "要求不少于",
+    "post_ids": "内容编号",
+    "hit": "风险提示",
+    "category": "类别",
+    "rule": "规则",
+    "severity": "严重程度",
+    "suggestion": "建议",
+    "start": "起始位置",
+    "end": "结束位置",
+    "has_interaction": "互动功能",
+    "followers": "粉丝数",
+    "population": "常住人口",
+    "share": "比例",
+    "posts": "发布条数",
+    "originals": "原创条数",
+    "review_id": "审核记录",
+    "similarity": "相似度",
+    "due_on": "应完成日期",
+    "days_late": "逾期工作日",
+    "message": "说明",
+    "source": "依据",
+}
+
+
+def _evidence_value(value):
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+            return timezone.localtime(moment).strftime("%Y年%m月%d日 %H:%M") if moment.tzinfo else value
+        except ValueError:
+            return value
+    if value is None:
+        return "无"
+    if value is True:
+        return "有"
+    if value is False:
+        return "无"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "无"
+    return value
+
+
+def evidence_rows(evidence: dict) -> list[tuple[str, object, list]]:
+    """(label, value, nested rows) with Chinese labels and local times, for people."""
+    rows = []
+    for key, value in evidence.items():
+        nested = evidence_rows(value) if isinstance(value, dict) else []
+        rows.append((EVIDENCE_LABELS.get(key, key), "" if nested else _evidence_value(value), nested))
+    return rows
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label="改为", choices=FindingStatus.choices)
     reason = forms.CharField(label="说明（排除时必填）", required=False, max_length=500)
@@ -310,6 +382,7 @@ def finding(request, pk: int):
         "supervision/finding.html",
         {
             "finding": obj,
+            "evidence": evidence_rows(obj.evidence),
             "form": form if allowed else None,
             "inspections": inspections,
             "can_confirm": can_supervise and obj.needs_confirmation and obj.confirmed_at is None,
