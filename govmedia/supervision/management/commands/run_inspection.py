@@ -70,4 +70,5 @@ class Command(BaseCommand):
         self.stderr.write(
             f"检查 #{inspection.pk}：{inspection.account_count} 个账号，不合格 {inspection.failed_count} 个，"
             f"合格率 {'—' if rate is None else f'{rate:.2%}'}"
+            + (f"；抽样种子 {inspection.seed}（可复现）" if inspection.seed is not None else "")
         )
