@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from govmedia.review.chains import policy_for
 from govmedia.review.models import SIGN_OFF_RANK, Review, ReviewPolicy, RiskFlag, SignOff
-from govmedia.review.sanitize import body_text
+from govmedia.review.sanitize import body_text, image_alts
 from govmedia.riskcheck.services import checker_for
 
 
 def _checked_text(review: Review) -> str:
     parts = [review.title, body_text(review.body)]
+    parts += [f"图片说明：{alt}" for alt in image_alts(review.body)]
     for a in review.attachments.all():
         if a.caption:
             parts.append(f"{a.get_kind_display()}说明：{a.caption}")

@@ -52,8 +52,13 @@ class _Text(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.alts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            alt = (dict(attrs).get("alt") or "").strip()
+            if alt:
+                self.alts.append(alt)
         if tag in _BLOCKS and self.parts and not self.parts[-1].endswith("\n"):
             self.parts.append("\n")
 
@@ -63,6 +68,14 @@ class _Text(HTMLParser):
 
     def handle_data(self, data):
         self.parts.append(data)
+
+
+def image_alts(body_html: str) -> list[str]:
+    """The alternative texts of the pictures in a body, which are published too."""
+    parser = _Text()
+    parser.feed(body_html or "")
+    parser.close()
+    return parser.alts
 
 
 def body_text(body_html: str) -> str:

@@ -295,3 +295,11 @@ def test_collected_posts_are_matched_to_their_reviews_and_an_unreviewed_one_is_e
         ("edited", "changed_after_review"),
         ("none", "unreviewed_post"),
     ]
+
+
+def test_the_alt_text_of_a_picture_in_the_body_is_risk_checked(staff, make_draft):
+    review = make_draft(
+        body='<p>检查现场。</p><img src="https://example.com/a.jpg" alt="国家工商总局人员在检查">'
+    )
+    assert "图片说明：国家工商总局人员在检查" in review.checked_text
+    assert review.flags.get().text == "国家工商总局"
