@@ -51,6 +51,42 @@ def visible_directives(user) -> QuerySet[Directive]:
     return scoped(Directive.objects.select_related("issuer"), user)
 
 
+def directive_for_reader(user, pk) -> Directive:
+    """A directive the user issued (in scope) or received (one of its tasks is in scope); else 404."""
+    from django.http import Http404
+
+    directive = visible_directives(user).filter(pk=pk).first()
+    if directive is None and visible_tasks(user).filter(directive_id=pk).exists():
+        directive = Directive.objects.get(pk=pk)
+    if directive is None:
+        raise Http404("对象不存在或不在您的管理范围内")
+    return directive
+
+
+ATTACHMENT_TYPES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK",),
+    ".xlsx": (b"PK",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+}
+MAX_ATTACHMENT = 20 * 1024 * 1024
+
+
+def check_attachment(name: str, size: int, head: bytes) -> None:
+    """Refuse what is not the document it claims to be (by extension and first bytes), or too big."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ATTACHMENT_TYPES:
+        raise DispatchError("附件只接受 PDF、Word、Excel 或图片文件", field="attachment")
+    if size > MAX_ATTACHMENT:
+        raise DispatchError("附件不能超过 20 MB", field="attachment")
+    if not head.startswith(ATTACHMENT_TYPES[suffix]):
+        raise DispatchError(f"附件内容与扩展名 {suffix} 不符", field="attachment")
+
+
 def visible_tasks(user) -> QuerySet[Task]:
     return scoped(Task.objects.select_related("directive", "account__owner__region", "post"), user)
 
@@ -104,6 +140,10 @@ def do_issue_directive(
     outside = [u for u in units if not scoped(Unit.objects.filter(pk=u.pk), acting_user).exists()]
     if outside:
         raise DispatchError(f"目标单位不在您的管理范围内：{outside[0]}", field="units")
+    if attachment:
+        head = attachment.read(8)
+        attachment.seek(0)
+        check_attachment(attachment.name, attachment.size, head)
     targets = list(resolve_targets(acting_user, units=units, platforms=platforms, accounts=accounts))
     if accounts and len(targets) != len(set(accounts)):
         raise DispatchError("指定账号中有不在您管理范围内或已停用的账号", field="accounts")

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -34,7 +34,7 @@ class DirectiveForm(forms.Form):
     keywords = forms.CharField(
         label="比对关键词", max_length=200, required=False, help_text="原创报道按关键词比对，以逗号分隔"
     )
-    attachment = forms.FileField(label="附件", required=False)
+    attachment = forms.FileField(label="附件（PDF、Word、Excel、图片，不超过 20 MB）", required=False)
     deadline = forms.DateTimeField(
         label="完成时限",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -49,6 +49,16 @@ class DirectiveForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "指定账号不在您的管理范围内"},
     )
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                services.check_attachment(upload.name, upload.size, upload.read(8))
+            except services.DispatchError as error:
+                raise forms.ValidationError(error.message) from None
+            upload.seek(0)
+        return upload
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,3 +236,13 @@ def _datetime(value: str | None) -> dt.datetime | None:
     except ValueError:
         return None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+@login_required
+def attachment(request, pk: int):
+    """The directive's attachment, for the issuer's scope and for every unit it was sent to."""
+    directive = services.directive_for_reader(request.user, pk)
+    if not directive.attachment:
+        raise Http404("该指令没有附件")
+    name = directive.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(directive.attachment.open("rb"), as_attachment=True, filename=name)

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import make_user
@@ -88,3 +90,38 @@ def test_acknowledging_on_the_task_page(world, login, directive_a):
     assert Task.objects.get(pk=task.pk).status == TaskStatus.ACKNOWLEDGED
     page = _text(client.post(reverse("dispatch:task", args=[task.pk]), {"action": "confirm"}, follow=True))
     assert "请填写佐证链接或佐证说明" in page
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_an_attachment_is_checked_on_upload_and_downloaded_by_the_units_it_was_sent_to(world, login, media):
+    client = login(world.supervisor_a)
+    fake = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    page = _text(
+        client.post(
+            reverse("dispatch:directive_new"),
+            {"title": "带附件", "kind": "info", "deadline": "2099-12-01T18:00", "attachment": fake},
+        )
+    )
+    assert "附件内容与扩展名 .pdf 不符" in page and not Directive.objects.exists()
+    real = SimpleUploadedFile("通知.pdf", b"%PDF-1.7 real", content_type="application/pdf")
+    client.post(
+        reverse("dispatch:directive_new"),
+        {
+            "title": "带附件",
+            "kind": "info",
+            "deadline": "2099-12-01T18:00",
+            "units": [world.dept_a.pk],
+            "attachment": real,
+        },
+    )
+    directive = Directive.objects.get()
+    url = reverse("dispatch:attachment", args=[directive.pk])
+    assert b"".join(login(world.editor_a).get(url).streaming_content) == b"%PDF-1.7 real"
+    other = make_user("editor_a2", Role.EDITOR, world.dept_a2)
+    assert login(other).get(url).status_code == 404
+    assert login(world.supervisor_b).get(url).status_code == 404

@@ -112,6 +112,7 @@ OBJECTS = {
     "interaction:answer": lambda w: _answer_of(w.dept_a2),
     "dispatch:directive": lambda w: _directive_of(w, w.dept_a2),
     "dispatch:task": lambda w: _directive_of(w, w.dept_a2).tasks.get(),
+    "dispatch:attachment": lambda w: _directive_of(w, w.dept_a2, attachment=True),
     "security:account": lambda w: w.account_a2,
     "security:incident": lambda w: _incident_of(w.account_a2),
     "supervision:inspection": county_a_inspection,
@@ -141,10 +142,11 @@ def _case_of(account):
     return make_case(account, "青山民政的留言：请问低保怎么申请？")
 
 
-def _directive_of(world, unit):
+def _directive_of(world, unit, attachment=False):
     """Issued by 青山县民政局 itself (as a supervising office would) to its own account."""
     import datetime as dt
 
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from govmedia.dispatch.models import Directive, Task
@@ -152,6 +154,8 @@ def _directive_of(world, unit):
     directive = Directive.objects.create(
         issuer=unit, title="青山民政转发任务", deadline=timezone.now() + dt.timedelta(days=1)
     )
+    if attachment:
+        directive.attachment.save("notice.pdf", ContentFile(b"%PDF-1.4 test"))
     Task.objects.create(directive=directive, account=world.account_a2)
     return directive
 
