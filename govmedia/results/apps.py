@@ -24,5 +24,6 @@ class ResultsConfig(AppConfig):
                 "assessment.run": "开展考核",
                 "cleanup.refreshed": "刷新清理整合候选",
                 "cleanup.dismissed": "排除清理整合候选",
+                "cleanup.filing_requested": "通知主办单位发起注销备案",
             }
         )

@@ -118,6 +118,7 @@ def build_content(inspection: Inspection, user, today: dt.date | None = None) ->
         "failed_accounts": [
             {
                 "account": r.account.name,
+                "account_id": r.account_id,
                 "platform": r.account.get_platform_display(),
                 "unit": r.unit.name,
                 "score": round(r.score, 2),

@@ -243,7 +243,7 @@ class Assessment(models.Model):
 class CandidateStatus(models.TextChoices):
     OPEN = "open", "待处理"
     DISMISSED = "dismissed", "已排除"
-    FILED = "filed", "已发起备案"
+    FILED = "filed", "已通知发起注销备案"
 
 
 class CleanupCandidate(models.Model):

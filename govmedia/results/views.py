@@ -18,6 +18,8 @@ from govmedia.results.models import (
     OPEN_STATUSES,
     Assessment,
     AssessmentPeriod,
+    CandidateStatus,
+    CleanupCandidate,
     Evidence,
     Notice,
     Rectification,
@@ -259,3 +261,59 @@ def assessment_export(request, pk: int):
     )
     response["Content-Disposition"] = f"attachment; filename=assessment-{obj.pk}.xlsx"
     return response
+
+
+@login_required
+def cleanup(request):
+    from govmedia.results import cleanup as service
+
+    if request.method == "POST":
+        if not may_supervise(request.user):
+            raise PermissionDenied("只有主管单位可以刷新清理整合候选")
+        r = service.refresh_candidates()
+        messages.success(
+            request, f"已刷新：新增 {r['added']} 个，更新 {r['updated']} 个，移除 {r['removed']} 个"
+        )
+        return redirect("results:cleanup")
+    status = request.GET.get("status", "open")
+    qs = scoped(CleanupCandidate.objects.select_related("account__owner"), request.user)
+    if status in CandidateStatus.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "results/cleanup.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": CandidateStatus.choices,
+            "can_act": may_supervise(request.user),
+            "rules": service.rules(),
+        },
+    )
+
+
+@login_required
+def cleanup_candidate(request, pk: int):
+    from govmedia.results import cleanup as service
+
+    qs = scoped(CleanupCandidate.objects.select_related("account__owner"), request.user)
+    candidate = get_for(request.user, qs, pk, write=request.method == "POST")
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "dismiss":
+                service.do_dismiss_candidate(
+                    candidate, acting_user=request.user, reason=request.POST.get("reason", "")
+                )
+                messages.success(request, "已排除")
+            else:
+                service.do_request_filing(
+                    candidate, acting_user=request.user, kind=request.POST.get("kind", "close")
+                )
+                messages.success(request, "已通知主办单位发起备案")
+        except service.CleanupError as exc:
+            messages.error(request, f"排除理由：{exc}" if "理由" in str(exc) else str(exc))
+        return redirect("results:cleanup_candidate", pk=candidate.pk)
+    return render(
+        request, "results/cleanup_candidate.html", {"c": candidate, "can_act": may_supervise(request.user)}
+    )

@@ -53,3 +53,10 @@ def a2_assessment(w):
         number=inspection.period_end.month,
         scope_unit=w.dept_a2,
     )
+
+
+def a2_candidate(w):
+    from govmedia.results.models import CleanupCandidate
+
+    evidence = {"n": 4, "label": "出现安全、泄密事故等严重问题", "evidence": "账号被盗"}
+    return CleanupCandidate.objects.create(account=w.account_a2, conditions=[evidence])

@@ -36,6 +36,7 @@ LISTS = {
     "results:bulletin_new": {},
     "results:dashboard": {},
     "results:assessments": {},
+    "results:cleanup": {},
     "web:units": {},
     "web:audit": {},
     "web:import": {},
@@ -97,6 +98,7 @@ OBJECTS = {
     "results:evidence": _results("a2_evidence"),
     "results:assessment": _results("a2_assessment"),
     "results:assessment_export": _results("a2_assessment"),
+    "results:cleanup_candidate": _results("a2_candidate"),
     **{
         f"results:{n}": _results("a2_bulletin")
         for n in ("bulletin", "bulletin_edit", "bulletin_approve", "bulletin_reopen", "bulletin_publish")
