@@ -13,6 +13,7 @@ urlpatterns = [
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
     path("notices/", views.notices, name="notices"),
     path("", views.dashboard, name="dashboard"),
+    path("indices/", views.indices, name="indices"),
     path("cleanup/", views.cleanup, name="cleanup"),
     path("cleanup/<int:pk>/", views.cleanup_candidate, name="cleanup_candidate"),
     path("assessments/", views.assessments, name="assessments"),

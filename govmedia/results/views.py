@@ -317,3 +317,60 @@ def cleanup_candidate(request, pk: int):
     return render(
         request, "results/cleanup_candidate.html", {"c": candidate, "can_act": may_supervise(request.user)}
     )
+
+
+@login_required
+def indices(request):
+    """勤勉指数 and 效果指数 per account for the last six months, with the region's trend."""
+    from govmedia.registry.models import AccountStatus, MediaAccount
+    from govmedia.results import indices as service
+
+    accounts = list(
+        scoped(MediaAccount.objects.filter(status=AccountStatus.ACTIVE), request.user)
+        .select_related("owner")
+        .order_by("owner__name", "name")
+    )
+    periods = service.months_back(timezone.localdate(), 6)
+    table = [service.compute([a.pk for a in accounts], start, end) for start, end in periods]
+    rows = []
+    for a in accounts:
+        cells = [t[a.pk] for t in table]
+        rows.append({"account": a, "cells": cells, "last": cells[-1]})
+    rows.sort(key=lambda r: (-r["last"]["effect"], r["account"].name))
+    units: dict[str, list] = {}
+    for r in rows:
+        units.setdefault(r["account"].owner.name, []).append(r["last"])
+    unit_rows = sorted(
+        (
+            {
+                "unit": name,
+                "accounts": len(items),
+                "diligence": round(sum(i["diligence"] for i in items) / len(items), 1),
+                "effect": round(sum(i["effect"] for i in items) / len(items), 1),
+            }
+            for name, items in units.items()
+        ),
+        key=lambda u: -u["effect"],
+    )
+    n = len(accounts) or 1
+    labels = [f"{start:%Y-%m}" for start, _ in periods]
+    trend = {
+        "kind": "lines",
+        "labels": labels,
+        "series": [
+            {
+                "name": "平均勤勉指数",
+                "data": [round(sum(t[a.pk]["diligence"] for a in accounts) / n, 1) for t in table],
+            },
+            {
+                "name": "平均效果指数",
+                "data": [round(sum(t[a.pk]["effect"] for a in accounts) / n, 1) for t in table],
+            },
+        ],
+    }
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "results/indices.html",
+        {"page": page, "labels": labels, "units": unit_rows[:20], "trend": trend, "config": service.config()},
+    )

@@ -37,6 +37,7 @@ LISTS = {
     "results:dashboard": {},
     "results:assessments": {},
     "results:cleanup": {},
+    "results:indices": {},
     "web:units": {},
     "web:audit": {},
     "web:import": {},

@@ -6,6 +6,12 @@
   var FONT = '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif';
 
   function option(data) {
+    if (data.kind === "lines") {
+      return { color: RED, textStyle: { fontFamily: FONT }, animation: false, tooltip: { trigger: "axis", renderMode: "richText" },
+        legend: { top: 0 }, grid: { left: 48, right: 24, top: 36, bottom: 28 },
+        xAxis: { type: "category", data: data.labels }, yAxis: { type: "value" },
+        series: data.series.map(function (s) { return { type: "line", name: s.name, data: s.data, smooth: true, label: { show: true } }; }) };
+    }
     var items = data.items || [];
     var base = { color: RED, textStyle: { fontFamily: FONT }, tooltip: { renderMode: "richText" }, animation: false };
     if (!items.length) {
