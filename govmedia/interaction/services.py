@@ -42,7 +42,8 @@ from govmedia.interaction.similarity import BM25
 from govmedia.registry.models import Region, Unit
 
 DATA = Path(__file__).resolve().parent / "data" / "classification.json"
-WECHAT_SERVICE_WINDOW = dt.timedelta(hours=48)  # connectors.md §1.6: 客服消息 within 48 h
+WECHAT_SERVICE_WINDOW = dt.timedelta(hours=48)
+OPEN_ON_VIEW_DAYS = 30  # the inbox opens cases for recent messages itself; the job does the rest  # connectors.md §1.6: 客服消息 within 48 h
 
 TRANSITIONS: dict[str, set[str]] = {
     Status.NEW: {Status.ASSIGNED, Status.FORWARDED, Status.REPLIED, Status.CLOSED},

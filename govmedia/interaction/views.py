@@ -40,7 +40,9 @@ def _case_for(user, pk) -> Case:
 @login_required
 def inbox(request):
     user = request.user
-    services.open_cases(scoped(Message.objects.all(), user))
+    # New messages show up at once; older stragglers are picked up by the reply_reminders job.
+    recent = timezone.now() - dt.timedelta(days=services.OPEN_ON_VIEW_DAYS)
+    services.open_cases(scoped(Message.objects.filter(received_at__gte=recent), user))
     cases = services.visible_cases(user)
     accounts = scoped(MediaAccount.objects.all(), user).select_related("owner")
     f = request.GET
