@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -97,7 +97,7 @@ def supervisor_dashboard(user, now: dt.datetime | None = None) -> dict:
         for row in scoped(AccountResult.objects.filter(inspection__in=[i.pk for i in inspections]), user)
         .order_by()
         .values("inspection_id")
-        .annotate(total=Count("id"), failed=Sum("vetoed"))
+        .annotate(total=Count("id"), failed=Count("id", filter=Q(vetoed=True)))
     }
     trend = []
     for i in reversed(inspections):
@@ -125,7 +125,7 @@ def supervisor_dashboard(user, now: dt.datetime | None = None) -> dict:
             scoped(AccountResult.objects.filter(inspection=latest), user)
             .order_by()
             .values("platform")
-            .annotate(total=Count("id"), failed=Sum("vetoed"))
+            .annotate(total=Count("id"), failed=Count("id", filter=Q(vetoed=True)))
         )
         platform_rates = {r["platform"]: _rate(r["total"], r["failed"] or 0) for r in rows}
     platforms = [
