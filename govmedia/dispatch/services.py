@@ -124,6 +124,8 @@ def do_issue_directive(
 ) -> Directive:
     if not can_issue(acting_user):
         raise PermissionDenied("只有主管单位可以下发调度指令")
+    if acting_user.unit_id is None:
+        raise DispatchError("您的账号没有所属单位，不能作为下发单位", field="units")
     now = now or timezone.now()
     title = (title or "").strip()
     if not title:
