@@ -20,7 +20,8 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo
 	@echo "打开 http://$(HOST):$(PORT)/ 用上面的演示账号登录（Ctrl+C 停止）"
-	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+	$(BIN)/python manage.py scheduler > data/scheduler.log 2>&1 & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
 
 up-distributed: install
 	WORKERS=$(or $(WORKERS),2) .ci/up-distributed

@@ -52,6 +52,13 @@ SCHEDULE: list[Entry] = [
         {"platforms": ["toutiao", "baijiahao", "wechat_channels", "app", "other"]},
     ),
     Entry("recheck_posts", "govmedia.content.tasks.recheck_all", "30 2 * * *", 6 * 3600),
+    # 003_…txt: "每周将对全市政务新媒体运维情况开展全覆盖检查" — Monday night, for the previous week.
+    Entry("weekly_inspection", "govmedia.supervision.tasks.weekly_inspection", "0 1 * * 1", 6 * 3600),
+    Entry("update_warnings", "govmedia.supervision.tasks.update_warnings", "0 8 * * *", 3600),
+    Entry("reply_reminders", "govmedia.interaction.tasks.reply_reminders", "*/15 * * * *", 900),
+    Entry("dispatch_run", "govmedia.dispatch.tasks.run", "5,35 * * * *", 1800),
+    Entry("password_reminders", "govmedia.security.tasks.password_reminders", "0 8 * * *", 3600),
+    Entry("expire_stale_reviews", "review.expire_stale", "15 * * * *", 3600),
 ]
 
 
@@ -80,3 +87,14 @@ def beat_schedule(entries: list[Entry] | None = None, environ: dict | None = Non
             "options": {"expires": entry.expires_seconds},
         }
     return schedule
+
+
+def due(entries: dict, last_runs: dict, now) -> list[str]:
+    """Names of the schedule entries whose crontab slot has come since their last run."""
+    names = []
+    for name, entry in entries.items():
+        schedule = entry["schedule"]
+        schedule.nowfun = lambda: now
+        if schedule.is_due(last_runs.setdefault(name, now)).is_due:
+            names.append(name)
+    return names

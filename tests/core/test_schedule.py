@@ -34,3 +34,28 @@ def test_in_process_mode_runs_the_same_fan_out_and_returns_the_summary(world):
     _posts(world, 10)
     summary = recheck_all()
     assert summary["accounts"] == 5 and summary["checked"] == 10 and summary["flagged"] >= 5
+
+
+def test_an_entry_is_due_once_its_crontab_slot_has_come():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from govmedia.schedule import due
+
+    tz = ZoneInfo("Asia/Shanghai")
+    entries = beat_schedule(environ={})
+    monday_0030 = dt.datetime(2026, 11, 30, 0, 30, tzinfo=tz)
+    last_runs: dict = {}
+    assert "weekly_inspection" not in due(entries, last_runs, monday_0030)  # first sight: wait for a slot
+    monday_0101 = dt.datetime(2026, 11, 30, 1, 1, tzinfo=tz)
+    assert "weekly_inspection" in due(entries, last_runs, monday_0101)
+    last_runs["weekly_inspection"] = monday_0101
+    assert "weekly_inspection" not in due(entries, last_runs, monday_0101 + dt.timedelta(hours=3))
+
+
+@pytest.mark.django_db
+def test_the_scheduler_command_starts_and_checks_once(capsys):
+    from django.core.management import call_command
+
+    call_command("scheduler", "--once")
+    assert "定时任务调度已启动" in capsys.readouterr().out
