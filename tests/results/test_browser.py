@@ -13,6 +13,19 @@ from tests.web.test_browser import pytestmark as browser_marks
 pytestmark = browser_marks
 
 
+@pytest.fixture(autouse=True)
+def _restore_async_guard():
+    """browser_page sets DJANGO_ALLOW_ASYNC_UNSAFE for good; later tests (the deploy check) must not see it."""
+    import os
+
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    yield
+    if before is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
 @pytest.fixture
 def scenario(transactional_db, world):
     from govmedia.registry.models import AssessmentGroup, Unit
