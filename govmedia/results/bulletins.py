@@ -56,7 +56,8 @@ def build_content(inspection: Inspection, user, today: dt.date | None = None) ->
     units = list(selectors.unit_results_for(user, inspection))
     checked, failed = len(results), sum(r.vetoed for r in results)
     failed_ids = [r.account_id for r in results if r.vetoed]
-    problems: dict[int, list[str]] = defaultdict(list)
+    problems: dict[int, list[str]] = defaultdict(list)  # indicator names, once each, for the text
+    details: dict[int, list[str]] = defaultdict(list)  # every Finding's summary, for the annex
     links = (
         InspectionFinding.objects.filter(
             inspection=inspection, counted=True, finding__account_id__in=failed_ids
@@ -65,8 +66,11 @@ def build_content(inspection: Inspection, user, today: dt.date | None = None) ->
         .order_by("finding__kind", "finding_id")
     )
     for link in links:
-        if link.finding.kind != "bonus":
-            problems[link.finding.account_id].append(link.finding.summary)
+        f = link.finding
+        if f.kind != "bonus":
+            details[f.account_id].append(f.summary)
+            if f.indicator_name not in problems[f.account_id]:
+                problems[f.account_id].append(f.indicator_name)
     groups = []
     for code, label in AssessmentGroup.choices:
         rows = [u for u in units if u.group == code]
@@ -123,6 +127,7 @@ def build_content(inspection: Inspection, user, today: dt.date | None = None) ->
                 "unit": r.unit.name,
                 "score": round(r.score, 2),
                 "problems": problems.get(r.account_id, []) or ["单项否决"],
+                "details": details.get(r.account_id, []),
             }
             for r in results
             if r.vetoed

@@ -339,7 +339,7 @@ def bulletin_xlsx(bulletin: Bulletin) -> bytes:
         "不合格账号",
         ["账号", "平台", "主办单位", "得分", "问题"],
         [
-            [a["account"], a["platform"], a["unit"], a["score"], "；".join(a["problems"])]
+            [a["account"], a["platform"], a["unit"], a["score"], "；".join(a.get("details") or a["problems"])]
             for a in c["failed_accounts"]
         ],
     )
