@@ -147,3 +147,18 @@ def test_refreshing_is_idempotent_and_a_supervisor_dismisses_or_asks_for_a_filin
     c1.refresh_from_db()
     assert c1.status == CandidateStatus.DISMISSED and c1.reason == "已找回"
     assert login(old.supervisor_b).get(url).status_code == 404
+
+
+def test_the_scheduled_tasks_and_commands_run_as_plain_functions_and_twice_change_nothing(old):
+    from django.core.management import call_command
+
+    from govmedia.results import tasks
+    from govmedia.security.models import SecurityIncident
+
+    SecurityIncident.objects.create(account=old.account_a2, kind="leak", title="数据泄露", occurred_at=NOW)
+    assert tasks.refresh_cleanup_candidates() == {"added": 1, "updated": 0, "removed": 0}
+    assert tasks.refresh_cleanup_candidates() == {"added": 0, "updated": 0, "removed": 0}
+    assert tasks.remind_overdue_rectifications() == {"reminded": 0}
+    call_command("refresh_cleanup_candidates")
+    call_command("remind_overdue_rectifications")
+    assert CleanupCandidate.objects.count() == 1
