@@ -87,3 +87,15 @@ def test_an_owner_unit_sees_its_own_dashboard_with_this_weeks_to_dos(inspected, 
 
 def test_the_dashboard_needs_a_login(client):
     assert client.get(reverse("results:dashboard")).status_code == 302
+
+
+def test_the_unit_dashboard_does_a_constant_number_of_queries_as_accounts_grow(inspected, login):
+    from conftest import make_user
+    from govmedia.core.models import Role
+
+    editor = make_user("edu_editor", Role.EDITOR, inspected.dept_a)
+    client = login(editor)
+    _grow(inspected, 2, 0)
+    small = _queries(client)
+    _grow(inspected, 20, 100)
+    assert _queries(client) == small
