@@ -331,6 +331,10 @@ def _check_chain_staffed(review: Review) -> None:
 def do_submit(review: Review, *, acting_user: User) -> Review:
     if not may_edit(review, acting_user):
         raise ReviewError("您不能提交这篇稿件")
+    if review.status not in SUBMITTABLE:
+        raise IllegalTransition(f"稿件当前状态为“{review.get_status_display()}”，不能提交审核")
+    # The dictionaries may have changed since the last save: check again before anyone reviews.
+    recheck(review)
     _check_chain_staffed(review)
     with transaction.atomic():
         now = timezone.now()

@@ -25,7 +25,7 @@ OUTDATED = "本周，青山县教育局联合国家工商总局对全县中小�
 
 
 @pytest.fixture
-def browser():
+def chromium_browser():
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test thread runs Playwright's loop
@@ -57,11 +57,13 @@ def _shot(page, name: str) -> None:
 
 
 def test_an_editor_fixes_a_flagged_draft_three_reviewers_approve_and_the_register_shows_it(
-    transactional_db, staff, live_server, browser
+    transactional_db, staff, live_server, chromium_browser
 ):
+    browser = chromium_browser
     # 1. The editor writes a draft; the outdated name is highlighted while typing.
     page = _page_as(browser, live_server, "editor_a")
     page.goto(f"{live_server.url}/review/new/")
+    page.wait_for_selector("#live-hits h3")  # htmx is up and has checked the empty form once
     page.fill("#id_title", "全县中小学食堂食品安全检查")
     page.fill("#id_body", OUTDATED)
     page.press("#id_body", "End")

@@ -303,3 +303,16 @@ def test_the_alt_text_of_a_picture_in_the_body_is_risk_checked(staff, make_draft
     )
     assert "图片说明：国家工商总局人员在检查" in review.checked_text
     assert review.flags.get().text == "国家工商总局"
+
+
+def test_submitting_checks_again_with_dictionary_rows_added_since_the_last_save(staff, make_draft):
+    review = make_draft(body="青山县文体局举办运动会。")
+    assert not review.flags.exists()
+    CheckTerm.objects.create(
+        region=staff.county_a,
+        kind=TermKind.INSTITUTION,
+        term="青山县文体局",
+        suggestion="青山县文化和广电旅游体育局",
+    )
+    review = services.do_submit(review, acting_user=staff.editor_a)
+    assert review.flags.get().text == "青山县文体局"
