@@ -18,6 +18,7 @@ def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "gov.example.cn",
     }
     env.pop("GOVMEDIA_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -24,6 +24,7 @@ pytestmark = [
 def browser_page():
     from playwright.sync_api import sync_playwright
 
+    saved = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the test thread runs Playwright's loop
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -40,6 +41,10 @@ def browser_page():
         page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         yield page
         browser.close()
+    if saved is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
 def test_a_county_supervisor_logs_in_and_sees_only_its_county_in_the_matrix(
