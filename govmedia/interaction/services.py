@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -38,7 +37,6 @@ from govmedia.interaction.models import (
     Status,
     Topic,
 )
-from govmedia.interaction.similarity import BM25
 from govmedia.registry.models import Region, Unit
 
 DATA = Path(__file__).resolve().parent / "data" / "classification.json"
@@ -265,12 +263,12 @@ def assignable_users(case: Case):
     return (
         get_user_model()
         .objects.filter(is_active=True, role__in=[Role.EDITOR, Role.SUPERVISOR])
-        .filter(Q(unit=owner) | Q(role=Role.SUPERVISOR, unit__region__path__in=_ancestor_paths(owner.region)))
+        .filter(Q(unit=owner) | Q(role=Role.SUPERVISOR, unit__region__path__in=ancestor_paths(owner.region)))
         .order_by("unit_id", "username")
     )
 
 
-def _ancestor_paths(region: Region) -> list[str]:
+def ancestor_paths(region: Region) -> list[str]:
     parts = [p for p in region.path.strip("/").split("/") if p]
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
@@ -498,99 +496,6 @@ def do_reclassify(case: Case, *, acting_user, kind: str, topic: Topic | None) ->
     return case
 
 
-# ---------------------------------------------------------------- answer bank
-
-
-def answers_for_region(region: Region, today: dt.date | None = None) -> QuerySet[Answer]:
-    """Answers usable in a region: its own units' and those of the regions above it, in force."""
-    today = today or timezone.localdate()
-    return (
-        Answer.objects.filter(active=True, owner__region__path__in=_ancestor_paths(region))
-        .filter(valid_from__lte=today)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-        .select_related("owner", "topic")
-    )
-
-
-@dataclass
-class Suggestion:
-    answer: Answer
-    score: float
-    stale: str = ""
-
-
-def suggest_answers(
-    text: str, region: Region, *, limit: int = 3, today: dt.date | None = None
-) -> list[Suggestion]:
-    """The answers whose questions read most like ``text`` (BM25 over character n-grams).
-
-    A person reviews a suggestion before it is sent (004_…txt §8.3.3); nothing is sent here.
-    """
-    answers = list(answers_for_region(region, today))
-    if not answers or not text.strip():
-        return []
-    index = BM25([f"{a.question} {a.question} {a.answer}" for a in answers])
-    scores = index.scores(text)
-    ranked = sorted(zip(scores, answers, strict=True), key=lambda p: (-p[0], p[1].pk))
-    best = ranked[0][0]
-    floor = max(1.0, best * 0.35)
-    return [Suggestion(a, round(s, 2), a.stale_reason(today)) for s, a in ranked[:limit] if s >= floor]
-
-
-def _check_answer_fields(values: dict) -> None:
-    if not (values.get("question") or "").strip():
-        raise CaseError("请填写问题", field="question")
-    if not (values.get("answer") or "").strip():
-        raise CaseError("请填写答复口径", field="answer")
-    if (
-        values.get("valid_until")
-        and values.get("valid_from")
-        and values["valid_until"] < values["valid_from"]
-    ):
-        raise CaseError("失效日期不能早于生效日期", field="valid_until")
-
-
-def do_save_answer(entry: Answer | None, /, *, acting_user, **values) -> Answer:
-    """Create or edit an answer-bank entry; the owner unit must be in the user's scope."""
-    if not scope_for(acting_user).can_write:
-        raise PermissionDenied("您的角色为只读，不能修改问答库")
-    owner = values.get("owner")
-    if owner is None or not scoped(Unit.objects.filter(pk=owner.pk), acting_user).exists():
-        raise CaseError("请选择您管理范围内的答复单位", field="owner")
-    _check_answer_fields(values)
-    with transaction.atomic():
-        if entry is None:
-            entry = Answer(created_by=acting_user)
-            action = "新增"
-        else:
-            action = "修改"
-        for name, value in values.items():
-            setattr(entry, name, value)
-        entry.reviewed_on = timezone.localdate()
-        entry.save()
-        audit(acting_user, "interaction.answer_saved", entry, comment=f"{action}：{entry.question[:60]}")
-    return entry
-
-
-def do_review_answer(answer: Answer, *, acting_user, valid_until: dt.date | None = None) -> Answer:
-    """Confirm an entry is still current (动态更新): resets the review clock."""
-    if not scope_for(acting_user).can_write:
-        raise PermissionDenied("您的角色为只读，不能修改问答库")
-    with transaction.atomic():
-        answer.reviewed_on = timezone.localdate()
-        if valid_until is not None:
-            answer.valid_until = valid_until
-        answer.save(update_fields=["reviewed_on", "valid_until", "updated_at"])
-        audit(acting_user, "interaction.answer_reviewed", answer)
-    return answer
-
-
-def stale_answers(queryset: QuerySet[Answer], today: dt.date | None = None) -> QuerySet[Answer]:
-    today = today or timezone.localdate()
-    cutoff = today - dt.timedelta(days=Answer.REVIEW_EVERY_DAYS)
-    return queryset.filter(Q(valid_until__lt=today) | Q(reviewed_on__lt=cutoff))
-
-
 # ---------------------------------------------------------------- reminders
 
 
@@ -637,84 +542,6 @@ def _supervisors(region: Region):
     from django.contrib.auth import get_user_model
 
     return list(get_user_model().objects.filter(is_active=True, role=Role.SUPERVISOR, unit__region=region))
-
-
-# ---------------------------------------------------------------- reports
-
-
-def _p90(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-
-
-def response_stats(cases: QuerySet[Case], *, by: str = "unit", now: dt.datetime | None = None) -> list[dict]:
-    """Per unit (or topic): messages, answered, mean and p90 hours to answer, share answered on time.
-
-    A message still open past its deadline counts as late; one still open within it is not counted.
-    """
-    now = now or timezone.now()
-    key_field = {"unit": "message__account__owner__name", "topic": "topic__name"}[by]
-    rows: dict[str, dict] = {}
-    for key, received, deadline, answered in cases.values_list(
-        key_field, "message__received_at", "deadline", "answered_at"
-    ):
-        row = rows.setdefault(
-            key or "未分类", {"name": key or "未分类", "total": 0, "hours": [], "on_time": 0, "due": 0}
-        )
-        row["total"] += 1
-        if answered is not None:
-            row["hours"].append((answered - received).total_seconds() / 3600)
-            row["due"] += 1
-            row["on_time"] += answered <= deadline
-        elif deadline < now:
-            row["due"] += 1
-    result = []
-    for row in sorted(rows.values(), key=lambda r: r["name"]):
-        hours = row.pop("hours")
-        row["answered"] = len(hours)
-        row["mean_hours"] = round(sum(hours) / len(hours), 1) if hours else None
-        row["p90_hours"] = round(_p90(hours), 1) if hours else None
-        row["on_time_share"] = round(row["on_time"] / row["due"], 3) if row["due"] else None
-        result.append(row)
-    return result
-
-
-def late_replies(
-    *, account_ids=None, since: dt.datetime | None = None, until: dt.datetime | None = None, now=None
-) -> list[dict]:
-    """Messages answered after their deadline, or not answered and past it: evidence for `late_replies`."""
-    now = now or timezone.now()
-    cases = Case.objects.filter(
-        Q(answered_at__gt=F("deadline")) | Q(answered_at__isnull=True, deadline__lt=now)
-    )
-    if account_ids is not None:
-        cases = cases.filter(message__account_id__in=list(account_ids))
-    if since is not None:
-        cases = cases.filter(message__received_at__gte=since)
-    if until is not None:
-        cases = cases.filter(message__received_at__lt=until)
-    return [
-        {
-            "account_id": c["message__account_id"],
-            "message_id": c["message_id"],
-            "case_id": c["id"],
-            "received_at": c["message__received_at"],
-            "deadline": c["deadline"],
-            "answered_at": c["answered_at"],
-            "kind": c["kind"],
-        }
-        for c in cases.order_by("deadline").values(
-            "id",
-            "message_id",
-            "message__account_id",
-            "message__received_at",
-            "deadline",
-            "answered_at",
-            "kind",
-        )
-    ]
 
 
 # ---------------------------------------------------------------- rules a supervisor edits

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods
 
 from govmedia.content.models import Message
 from govmedia.core.scoping import get_for, scope_for, scoped
-from govmedia.interaction import push, services
+from govmedia.interaction import answers as answer_bank
+from govmedia.interaction import push, reports, services
 from govmedia.interaction.models import Answer, Case, Kind, Notification, Status, Topic
 from govmedia.registry.models import MediaAccount, Unit
 from govmedia.riskcheck.services import describe, segments
@@ -116,7 +117,7 @@ def case_detail(request, pk: int):
     reply_form = ReplyForm(initial={"text": case.forward_answer} if case.forward_answer else None)
     used = _int(request.GET.get("use"))
     if used and in_scope:
-        chosen = services.answers_for_region(case.message.account.owner.region).filter(pk=used).first()
+        chosen = answer_bank.answers_for_region(case.message.account.owner.region).filter(pk=used).first()
         if chosen is not None:
             reply_form = ReplyForm(initial={"text": chosen.answer, "answer": chosen.pk})
     hits = []
@@ -177,7 +178,7 @@ def case_detail(request, pk: int):
             messages.error(request, f"{_FIELD_LABELS.get(error.field, '')}{error.message}")
         case.refresh_from_db()
     region = case.message.account.owner.region
-    suggestions = services.suggest_answers(case.message.text, region) if case.is_open and in_scope else []
+    suggestions = answer_bank.suggest_answers(case.message.text, region) if case.is_open and in_scope else []
     route = services.reply_route(case)
     text = reply_form["text"].value() or ""
     return render(
@@ -255,8 +256,8 @@ def report(request):
         request,
         "interaction/report.html",
         {
-            "by_unit": services.response_stats(cases, by="unit"),
-            "by_topic": services.response_stats(cases, by="topic"),
+            "by_unit": reports.response_stats(cases, by="unit"),
+            "by_topic": reports.response_stats(cases, by="topic"),
             "since": since,
             "until": until,
         },
@@ -324,7 +325,7 @@ def answers(request):
         items = items.filter(question__icontains=q) | items.filter(answer__icontains=q)
     today = timezone.localdate()
     if request.GET.get("stale"):
-        items = services.stale_answers(items, today)
+        items = answer_bank.stale_answers(items, today)
     page = Paginator(items.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -333,7 +334,9 @@ def answers(request):
             "page": page,
             "q": q,
             "today": today,
-            "stale_count": services.stale_answers(scoped(Answer.objects.all(), request.user), today).count(),
+            "stale_count": answer_bank.stale_answers(
+                scoped(Answer.objects.all(), request.user), today
+            ).count(),
             "can_write": scope_for(request.user).can_write,
         },
     )
@@ -356,13 +359,13 @@ def _answer_form(request, answer: Answer | None):
         if not scope_for(user).can_write:
             raise PermissionDenied("您的角色为只读，不能修改问答库")
         if request.POST.get("action") == "review" and answer is not None:
-            services.do_review_answer(answer, acting_user=user)
+            answer_bank.do_review_answer(answer, acting_user=user)
             messages.success(request, "已确认该条目仍然有效")
             return redirect("interaction:answer", pk=answer.pk)
         if form.is_valid():
             values = {k: form.cleaned_data[k] for k in form.Meta.fields}
             try:
-                saved = services.do_save_answer(answer, acting_user=user, **values)
+                saved = answer_bank.do_save_answer(answer, acting_user=user, **values)
             except services.CaseError as error:
                 form.add_error(error.field, error.message)
             else:

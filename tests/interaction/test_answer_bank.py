@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from govmedia.interaction import services
+from govmedia.interaction import answers, services
 from govmedia.interaction.models import Answer
 
 BANK = {
@@ -45,17 +45,17 @@ def bank(world):
 
 @pytest.mark.parametrize(("question", "expected"), PARAPHRASES)
 def test_the_right_answer_is_suggested_first_for_a_paraphrased_question(world, bank, question, expected):
-    suggestions = services.suggest_answers(question, world.county_a)
+    suggestions = answers.suggest_answers(question, world.county_a)
     assert suggestions and suggestions[0].answer == bank[expected]
 
 
 def test_the_labelled_set_reaches_full_top_1_accuracy(world, bank):
-    hits = sum(services.suggest_answers(q, world.county_a)[0].answer == bank[k] for q, k in PARAPHRASES)
+    hits = sum(answers.suggest_answers(q, world.county_a)[0].answer == bank[k] for q, k in PARAPHRASES)
     assert hits / len(PARAPHRASES) == 1.0
 
 
 def test_an_unrelated_message_gets_no_suggestion(world, bank):
-    assert services.suggest_answers("今天天气真好", world.county_a) == []
+    assert answers.suggest_answers("今天天气真好", world.county_a) == []
 
 
 def test_expired_answers_and_answers_of_another_county_are_not_suggested(world, bank):
@@ -63,28 +63,28 @@ def test_expired_answers_and_answers_of_another_county_are_not_suggested(world, 
     bank["enrol"].save()
     Answer.objects.create(owner=world.dept_b, question="小学入学报名材料", answer="临河区的口径")
     with time_machine.travel(dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC), tick=False):
-        suggestions = services.suggest_answers("小学入学报名要带什么材料", world.county_a)
+        suggestions = answers.suggest_answers("小学入学报名要带什么材料", world.county_a)
     assert all(s.answer != bank["enrol"] and s.answer.owner != world.dept_b for s in suggestions)
 
 
 def test_answers_not_reviewed_for_half_a_year_are_flagged_but_still_suggested(world, bank):
     Answer.objects.filter(pk=bank["fund"].pk).update(reviewed_on=dt.date(2026, 1, 10))
     with time_machine.travel(dt.datetime(2026, 11, 27, 10, tzinfo=dt.UTC), tick=False):
-        suggestion = services.suggest_answers("公积金怎么提取", world.county_a)[0]
+        suggestion = answers.suggest_answers("公积金怎么提取", world.county_a)[0]
         assert suggestion.answer == bank["fund"] and "未复核" in suggestion.stale
-        assert list(services.stale_answers(Answer.objects.all())) == [bank["fund"]]
-        services.do_review_answer(bank["fund"], acting_user=world.supervisor_a)
-        assert not services.stale_answers(Answer.objects.all()).exists()
+        assert list(answers.stale_answers(Answer.objects.all())) == [bank["fund"]]
+        answers.do_review_answer(bank["fund"], acting_user=world.supervisor_a)
+        assert not answers.stale_answers(Answer.objects.all()).exists()
 
 
 def test_saving_an_answer_for_a_unit_outside_the_scope_is_refused(world):
     with pytest.raises(services.CaseError) as refused:
-        services.do_save_answer(
+        answers.do_save_answer(
             None, acting_user=world.editor_a, owner=world.dept_b, question="问", answer="答"
         )
     assert refused.value.field == "owner"
     with pytest.raises(services.CaseError) as dates:
-        services.do_save_answer(
+        answers.do_save_answer(
             None,
             acting_user=world.editor_a,
             owner=world.dept_a,

@@ -4,7 +4,7 @@ import datetime as dt
 
 import time_machine
 
-from govmedia.interaction import services
+from govmedia.interaction import reports, services
 from govmedia.interaction.models import Case, ReplyPolicy, Status
 
 from .conftest import at, make_case
@@ -78,7 +78,7 @@ def test_overdue_cases_are_those_open_past_their_deadline(world):
         late.refresh_from_db()
         assert late.is_overdue()
         assert not fresh_later.is_overdue()
-        rows = services.late_replies()
+        rows = reports.late_replies()
         assert [r["case_id"] for r in rows] == [late.pk]
         answered.refresh_from_db()
         assert answered.on_time is True
@@ -91,8 +91,8 @@ def test_a_reply_after_the_deadline_counts_as_late(world):
         services.do_reply(case, acting_user=world.editor_a, text="您好，已为您办理。")
         case.refresh_from_db()
         assert case.on_time is False
-        assert [r["case_id"] for r in services.late_replies(account_ids=[world.account_a.pk])] == [case.pk]
-        assert services.late_replies(account_ids=[world.account_b.pk]) == []
+        assert [r["case_id"] for r in reports.late_replies(account_ids=[world.account_a.pk])] == [case.pk]
+        assert reports.late_replies(account_ids=[world.account_b.pk]) == []
 
 
 def test_response_stats_give_mean_p90_and_share_on_time_per_unit(world):
@@ -104,7 +104,7 @@ def test_response_stats_give_mean_p90_and_share_on_time_per_unit(world):
             services.do_reply(case, acting_user=world.editor_a, text="您好，已为您办理。")
     with time_machine.travel(at(2026, 11, 26, 8, 0), tick=False):
         make_case(world.account_b, received_at=at(2026, 11, 24, 8, 0))  # open and overdue
-        rows = {r["name"]: r for r in services.response_stats(Case.objects.all())}
+        rows = {r["name"]: r for r in reports.response_stats(Case.objects.all())}
     a = rows["青山县教育局"]
     assert a["total"] == 10 and a["answered"] == 10
     assert a["mean_hours"] == 11.5 and a["p90_hours"] == 18.0
