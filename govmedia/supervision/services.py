@@ -110,24 +110,22 @@ def run_inspection(
     title: str = "",
     previous: Inspection | None = None,
     source: str = "inspection",
+    found: dict[tuple[int, str], list[Occurrence]] | None = None,
 ) -> Inspection:
-    """Check and score the accounts in scope over ``start``–``end`` (both days included)."""
+    """Check and score the accounts in scope over ``start``–``end`` (both days included).
+
+    ``found`` lets the distributed mode pass in the occurrences its workers evaluated
+    (``supervision.tasks.inspect``); scoring and writing always happen here, in one transaction.
+    """
     if end < start:
         raise InspectionError("检查期间的结束日期不能早于开始日期")
-    accounts = accounts_in_scope(scope_unit)
     spot = sample_ratio is not None or sample_count is not None
     if spot:
         seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
-        accounts = sampling.draw(accounts, seed=seed, ratio=sample_ratio, count=sample_count)
+    accounts = inspected_accounts(scope_unit, sample_ratio=sample_ratio, sample_count=sample_count, seed=seed)
     indicators = list(indicator_set.indicators.order_by("order"))
-    ctx = CheckContext(start, end, accounts)
-    found: dict[tuple[int, str], list[Occurrence]] = {}
-    for indicator in indicators:
-        check = CHECKS[indicator.check_name]
-        for account in accounts:
-            occurrences = check.run(ctx, account, indicator.params)
-            if occurrences:
-                found[(account.pk, indicator.code)] = occurrences
+    if found is None:
+        found = evaluate(start, end, indicators, accounts)
 
     with transaction.atomic():
         inspection = Inspection.objects.create(
@@ -157,6 +155,35 @@ def run_inspection(
             after={"accounts": inspection.account_count, "failed": inspection.failed_count},
         )
     return inspection
+
+
+def inspected_accounts(
+    scope_unit: Unit | None,
+    *,
+    sample_ratio: float | None = None,
+    sample_count: int | None = None,
+    seed: int | None = None,
+) -> list[MediaAccount]:
+    """The accounts an inspection covers: the scope, or its reproducible sample."""
+    accounts = accounts_in_scope(scope_unit)
+    if sample_ratio is not None or sample_count is not None:
+        accounts = sampling.draw(accounts, seed=seed, ratio=sample_ratio, count=sample_count)
+    return accounts
+
+
+def evaluate(
+    start: dt.date, end: dt.date, indicators: list[Indicator], accounts: list[MediaAccount]
+) -> dict[tuple[int, str], list[Occurrence]]:
+    """Run every indicator's check on every account; a pure read, so chunks may run anywhere."""
+    ctx = CheckContext(start, end, accounts)
+    found: dict[tuple[int, str], list[Occurrence]] = {}
+    for indicator in indicators:
+        check = CHECKS[indicator.check_name]
+        for account in accounts:
+            occurrences = check.run(ctx, account, indicator.params)
+            if occurrences:
+                found[(account.pk, indicator.code)] = occurrences
+    return found
 
 
 def _record_findings(

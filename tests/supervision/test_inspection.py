@@ -210,3 +210,14 @@ def test_a_scoped_inspection_covers_only_the_units_subtree(region, test_set, fro
     assert names == ["青山教育", "青山民政", "青山县石桥镇"]
     assert [u["name"] for u in inspection.result["units"]] == ["青山县人民政府"]
     assert inspection.region_path == region.county_a.path
+
+
+def test_the_fanned_out_inspection_equals_the_single_process_one(region, test_set, frozen_now):
+    """Chunks of two accounts evaluated separately (as workers would), then scored in one place."""
+    from govmedia.supervision.models import Inspection
+    from govmedia.supervision.tasks import inspect
+
+    single = run_inspection(start=START, end=END, indicator_set=test_set)
+    fanned = Inspection.objects.get(pk=inspect(start=START, end=END, indicator_set=test_set, chunk_size=2))
+    assert fanned.pk != single.pk
+    assert fanned.result == single.result
