@@ -208,3 +208,13 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_RESULT_EXPIRES = 24 * 3600
+
+# Notifications of rectifications and reminders: in-app always, plus these channels.
+RESULTS_NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", [])  # e.g. "email,webhook"
+RESULTS_WEBHOOK_URLS = env_list("NOTIFY_WEBHOOK_URLS", [])  # WeCom / DingTalk robot URLs
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "govmedia@localhost")
