@@ -44,12 +44,19 @@ def child(accounts: int) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, transaction
 
     call_command("migrate", verbosity=0)
+    n_posts, built = build_region(accounts)
+    _finish_child(accounts, n_posts, built)
+    if "BENCH_DATABASE_URL" not in os.environ:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build_region(accounts: int) -> tuple[int, float]:
+    """A synthetic region with a year of posts written day by day; returns (posts, seconds)."""
+    from django.db import connection, transaction
+
     from govmedia.registry.models import AssessmentGroup, MediaAccount, Platform, Region, Unit
-    from govmedia.supervision.indicators import resolve
-    from govmedia.supervision.services import run_inspection
 
     t0 = time.perf_counter()
     rng = random.Random(accounts)
@@ -169,7 +176,14 @@ def child(accounts: int) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    built = time.perf_counter() - t0
+    return n_posts, time.perf_counter() - t0
+
+
+def _finish_child(accounts: int, n_posts: int, built: float) -> None:
+    from django.db import connection
+
+    from govmedia.supervision.indicators import resolve
+    from govmedia.supervision.services import run_inspection
 
     indicator_set = resolve("demo-city-2026")
     t1 = time.perf_counter()
@@ -186,8 +200,6 @@ def child(accounts: int) -> None:
         flush=True,
     )
     connection.close()
-    if "BENCH_DATABASE_URL" not in os.environ:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from govmedia.filings.demo import build_demo_filings
 from govmedia.interaction.demo import build_demo_interaction
 from govmedia.registry.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_region
 from govmedia.results.demo import build_demo_results
+from govmedia.review.demo import build_demo_review
 from govmedia.security.demo import build_demo_security
 
 # Each app's demo builder, run in order after the registry; each must be idempotent.
@@ -15,6 +16,7 @@ DEMO_BUILDERS.append(build_demo_filings)
 DEMO_BUILDERS.append(build_demo_interaction)
 DEMO_BUILDERS.append(build_demo_dispatch)
 DEMO_BUILDERS.append(build_demo_security)
+DEMO_BUILDERS.append(build_demo_review)
 DEMO_BUILDERS.append(build_demo_results)
 
 
