@@ -206,8 +206,10 @@ def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         child(int(sys.argv[2]))
         return
+    plot = sys.argv[sys.argv.index("--plot") + 1] if "--plot" in sys.argv else None
+    sizes = (ACCOUNTS, ACCOUNTS // 2, ACCOUNTS // 4) if plot else (ACCOUNTS, ACCOUNTS // 2)
     results = {}
-    for accounts in (ACCOUNTS, ACCOUNTS // 2):
+    for accounts in sizes:
         out = subprocess.run(
             [sys.executable, __file__, "--child", str(accounts)], capture_output=True, text=True, check=True
         ).stdout.split()
@@ -217,6 +219,12 @@ def main() -> None:
             f"{n} 个账号 / {posts} 条内容：周检查用时 {seconds} 秒（造数 {built} 秒；不合格 {failed} 个，"
             f"问题 {findings} 条，排名单位 {units} 个）；同一周再查一次（问题全部复现、去重）{rerun} 秒"
         )
+    if plot:
+        from plot import line_chart
+
+        line_chart(Path(plot), "每周全覆盖检查用时与账号数（SQLite，进程内）", "账号数", "用时（秒）",
+                   {"周检查": [(a, t) for a, t in results.items()]})
+        print(f"图：{plot}")
     full, half = results[ACCOUNTS], results[ACCOUNTS // 2]
     print(
         f"全量/半量 用时比 {full / half:.2f}（线性增长约为 2）；目标：全量 < 60 秒 → {'达标' if full < 60 else '未达标'}"

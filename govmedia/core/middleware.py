@@ -91,3 +91,24 @@ class AccountPolicyMiddleware:
         if settings.REQUIRE_SECOND_FACTOR_FOR_SUPERVISORS and privileged:
             return reverse("otp_setup")
         return None
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte in a parameter is never legitimate input; databases refuse it (PostgreSQL) or
+    choke on it (SQLite), so it is refused here with a clear message instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or "%00" in request.META.get("QUERY_STRING", "")
+            or any("\x00" in value for values in request.GET.lists() for value in values[1])
+        ):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(
+                "请求参数含有非法的空字符（\\x00），已拒绝".encode(), content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

@@ -46,3 +46,11 @@ def test_no_template_uses_inline_scripts_or_event_handlers():
         if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or re.search(r"\son[a-z]+=\"", text):
             offenders.append(str(template.relative_to(ROOT)))
     assert not offenders, f"内联脚本会被 CSP 拦截：{offenders}"
+
+
+def test_a_nul_byte_in_a_parameter_is_refused_with_a_clear_message_not_a_server_error(client, world):
+    client.force_login(world.supervisor_a)
+    for url in ["/?q=%00abc", "/api/accounts/?q=a%00b", "/units/?x=%00"]:
+        response = client.get(url)
+        assert response.status_code == 400 and "空字符" in response.content.decode()
+    assert client.get("/?q=青山").status_code == 200
