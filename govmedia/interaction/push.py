@@ -11,8 +11,10 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass
-from xml.etree import ElementTree
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
 from govmedia.content.connectors.base import MessageData
@@ -22,6 +24,7 @@ from govmedia.interaction.services import open_cases
 from govmedia.registry.models import MediaAccount
 
 MAX_BYTES = 64 * 1024
+MAX_CLOCK_SKEW = dt.timedelta(minutes=5)  # an older signed request is a replay
 
 
 class PushRefused(Exception):
@@ -40,10 +43,16 @@ def signature(token: str, timestamp: str, nonce: str) -> str:
     return hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
 
 
-def verify(token: str, params) -> None:
+def verify(token: str, params, now: dt.datetime | None = None) -> None:
     expected = signature(token, params.get("timestamp", ""), params.get("nonce", ""))
     if not hmac.compare_digest(expected, params.get("signature", "")):
         raise PushRefused("签名校验失败")
+    try:
+        sent = dt.datetime.fromtimestamp(int(params.get("timestamp", "")), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise PushRefused("时间戳无效") from None
+    if abs((now or timezone.now()) - sent) > MAX_CLOCK_SKEW:
+        raise PushRefused("请求时间戳已过期，疑似重放，已拒绝")
 
 
 def receive(token: str, params, body: bytes) -> Received:
@@ -55,8 +64,10 @@ def receive(token: str, params, body: bytes) -> Received:
     if len(body) > MAX_BYTES:
         raise PushRefused("推送内容过大")
     try:
-        root = ElementTree.fromstring(body)  # noqa: S314 - expat does not resolve external entities
-    except ElementTree.ParseError:
+        root = fromstring(body)  # defusedxml: no entity expansion, no external entities, no DTDs
+    except DefusedXmlException:
+        raise PushRefused("推送内容含有实体或文档类型声明，已拒绝") from None
+    except ParseError:
         raise PushRefused("推送内容不是有效的 XML") from None
     from_user, to_user = root.findtext("FromUserName") or "", root.findtext("ToUserName") or ""
     if (root.findtext("MsgType") or "") != "text":

@@ -151,8 +151,10 @@ def test_the_report_counts_on_time_replies_per_unit(world, login):
     assert "青山县教育局" in page and "100.0%" in page and "2.0 小时" in page
 
 
-def _signed(token, **extra):
-    ts, nonce = "1764200000", "abc"
+def _signed(token, *, ts: str | None = None, **extra):
+    import time
+
+    ts, nonce = ts or str(int(time.time())), "abc"
     sig = hashlib.sha1("".join(sorted([token, ts, nonce])).encode()).hexdigest()
     return {"timestamp": ts, "nonce": nonce, "signature": sig, **extra}
 
@@ -222,3 +224,31 @@ def test_the_rules_page_saves_a_topic_and_names_a_bad_field(world, login):
         .status_code
         == 403
     )
+
+
+def _post_push(client, token, body, **signed):
+    query = "&".join(f"{k}={v}" for k, v in _signed(token, **signed).items())
+    return client.post(
+        f"{reverse('interaction:wechat_push', args=[token])}?{query}", body, content_type="text/xml"
+    )
+
+
+def test_a_replayed_push_with_an_old_timestamp_is_refused(world, client):
+    token = issue_push_token(world.account_a)
+    response = _post_push(client, token, XML, ts="1764200000")
+    assert response.status_code == 403 and "重放" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_xml_entity_expansion_in_a_push_is_refused_without_expanding(world, client):
+    token = issue_push_token(world.account_a)
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        "<xml><MsgType>text</MsgType><Content>&lol3;</Content><MsgId>1</MsgId></xml>"
+    )
+    response = _post_push(client, token, bomb)
+    assert response.status_code == 403 and "实体" in response.content.decode()
+    external = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><xml><Content>&e;</Content></xml>'
+    assert _post_push(client, token, external).status_code == 403
+    assert not Message.objects.exists()
