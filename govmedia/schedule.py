@@ -59,8 +59,18 @@ SCHEDULE: list[Entry] = [
     Entry("dispatch_run", "govmedia.dispatch.tasks.run", "5,35 * * * *", 1800),
     Entry("password_reminders", "govmedia.security.tasks.password_reminders", "0 8 * * *", 3600),
     Entry("expire_stale_reviews", "review.expire_stale", "15 * * * *", 3600),
-    Entry("remind_overdue_rectifications", "govmedia.results.tasks.remind_overdue_rectifications", "0 9 * * *", 3600),
-    Entry("refresh_cleanup_candidates", "govmedia.results.tasks.refresh_cleanup_candidates", "0 3 * * 1", 6 * 3600),
+    Entry(
+        "remind_overdue_rectifications",
+        "govmedia.results.tasks.remind_overdue_rectifications",
+        "0 9 * * *",
+        3600,
+    ),
+    Entry(
+        "refresh_cleanup_candidates",
+        "govmedia.results.tasks.refresh_cleanup_candidates",
+        "0 3 * * 1",
+        6 * 3600,
+    ),
 ]
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from govmedia.content.connectors.base import MessageData, PostData
 from govmedia.content.models import MessageKind, Source
 from govmedia.content.services import IngestSummary, ingest_message_batch, ingest_post_batch, stable_post_id
+from govmedia.core.params import is_id
 from govmedia.registry.importing import PLATFORMS, ImportFailed, ImportReport, RowError, _load, _Row
 from govmedia.registry.models import MediaAccount
 from govmedia.registry.spreadsheets import SheetError, looks_like_formula
@@ -261,7 +262,7 @@ class _PostRowParser:
                 text = str(value).strip().replace(",", "")
                 if text.endswith(".0"):
                     text = text[:-2]
-                if not text.isdigit():
+                if not is_id(text):
                     self.error(number, column, value, "应为不小于 0 的整数，或留空")
                     ok = False
                 else:

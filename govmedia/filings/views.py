@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from govmedia.core.calendar import CalendarMissing
 from govmedia.core.models import AuditLog, Role
+from govmedia.core.params import as_id
 from govmedia.core.scoping import get_for, scope_for, scoped
 from govmedia.filings import documents, services
 from govmedia.filings.forms import DecisionForm, FilingForm, RegistrationForm
@@ -292,6 +293,6 @@ def notice_docx(request, pk: int):
 @login_required
 def lifecycle_report(request):
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    year = as_id(year) or timezone.localdate().year
     rows = services.lifecycle_check(request.user, year)
     return render(request, "filings/report.html", {"rows": rows, "year": year})

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from govmedia.content.models import Message
+from govmedia.core.params import as_id, is_id
 from govmedia.core.scoping import get_for, scope_for, scoped
 from govmedia.interaction import answers as answer_bank
 from govmedia.interaction import push, reports, services
@@ -47,11 +48,11 @@ def inbox(request):
     cases = services.visible_cases(user)
     accounts = scoped(MediaAccount.objects.all(), user).select_related("owner")
     f = request.GET
-    if f.get("account", "").isdigit():
+    if is_id(f.get("account", "")):
         cases = cases.filter(message__account_id=int(f["account"]))
     if f.get("kind") in Kind.values:
         cases = cases.filter(kind=f["kind"])
-    if f.get("topic", "").isdigit():
+    if is_id(f.get("topic", "")):
         cases = cases.filter(topic_id=int(f["topic"]))
     status = f.get("status", "open")
     if status == "open":
@@ -218,7 +219,7 @@ _FIELD_LABELS = {
 
 
 def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    return as_id(str(value or ""))
 
 
 def _forward_targets(user, case: Case):

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govmedia.core.audit import audit, audit_many, build_entry, snapshot
+from govmedia.core.params import is_id
 from govmedia.registry import rules
 from govmedia.registry.models import (
     AccountStatus,
@@ -164,7 +165,7 @@ class _Row:
             number = value
         else:
             text = self.text(column).replace(",", "")
-            if not text.isdigit():
+            if not is_id(text):
                 self.error(column, "应为不小于 0 的整数")
                 return 0
             number = int(text)

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from govmedia.core.audit import audit, snapshot
+from govmedia.core.params import is_id
 from govmedia.core.scoping import scoped
 from govmedia.registry import rules
 from govmedia.registry.models import (
@@ -64,14 +65,14 @@ def filter_accounts(
     q: str = "",
 ) -> QuerySet[MediaAccount]:
     """The matrix filters; unknown values select nothing rather than failing."""
-    if region.isdigit():
+    if is_id(region):
         region_obj = Region.objects.filter(pk=region).only("path").first()
         accounts = (
             accounts.filter(owner__region__path__startswith=region_obj.path)
             if region_obj
             else accounts.none()
         )
-    if unit.isdigit():
+    if is_id(unit):
         accounts = accounts.filter(owner_id=int(unit))
     if platform:
         accounts = accounts.filter(platform=platform)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from govmedia.core.params import as_id
 from govmedia.core.scoping import get_for, scoped
 from govmedia.results import bulletins as services
 from govmedia.results import documents
@@ -45,7 +46,7 @@ def bulletin_new(request):
     if request.method != "POST":  # the form lives on the list page
         return bulletins(request)
     pk = request.POST.get("inspection", "")
-    inspection = get_object_or_404(selectors.visible_inspections(request.user), pk=pk if pk.isdigit() else 0)
+    inspection = get_object_or_404(selectors.visible_inspections(request.user), pk=as_id(pk) or 0)
     try:
         bulletin = services.do_create_bulletin(inspection, acting_user=request.user)
     except services.BulletinError as exc:

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from govmedia.core.params import is_id
 from govmedia.core.scoping import get_for, scoped
 from govmedia.registry.models import Unit
 from govmedia.results import services
@@ -77,7 +78,7 @@ def rectification_new(request):
     ).order_by("account__owner__name", "account__name", "-last_found_at")
     form = SendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ids = [int(i) for i in request.POST.getlist("finding") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("finding") if is_id(i)]
         chosen = list(open_findings.filter(pk__in=ids))
         try:
             created = services.do_send_rectifications(

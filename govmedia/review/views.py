@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from govmedia.core.models import AuditLog
+from govmedia.core.params import as_id
 from govmedia.core.scoping import get_for, scoped
 from govmedia.registry.models import Unit
 from govmedia.review import reports, services
@@ -347,7 +348,7 @@ def register(request):
     """审核登记: who reviewed what and when, with turnaround per step and return reasons; exportable."""
     units = scoped(Unit.objects.select_related("region"), request.user)
     unit_id = request.GET.get("unit", "")
-    unit_id = int(unit_id) if unit_id.isdigit() else None
+    unit_id = as_id(unit_id)
     since, until = _date(request.GET.get("since", "")), _date(request.GET.get("until", ""))
     decisions = reports.register(request.user, unit_id=unit_id, since=since, until=until)
     if request.GET.get("export") == "xlsx":

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from govmedia.core.params import as_id
 from govmedia.core.scoping import get_for, scope_for, scoped
 from govmedia.registry.models import AccountStatus, MediaAccount, Platform, Unit
 from govmedia.security import services
@@ -173,7 +174,7 @@ _LABELS = {
 
 
 def _int(value) -> int | None:
-    return int(value) if str(value or "").isdigit() else None
+    return as_id(str(value or ""))
 
 
 def _date(value) -> dt.date | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers, viewsets
 
+from govmedia.core.params import is_id
 from govmedia.supervision import selectors
 from govmedia.supervision.models import AccountResult, Finding, Inspection
 
@@ -111,7 +112,7 @@ class AccountResultViewSet(viewsets.ReadOnlyModelViewSet):
         qs = selectors.visible_account_results(self.request.user).order_by("inspection_id", "account_id")
         for param in ("inspection", "account"):
             value = self.request.query_params.get(param, "")
-            if value.isdigit():
+            if is_id(value):
                 qs = qs.filter(**{f"{param}_id": int(value)})
         return qs
 
@@ -156,8 +157,8 @@ class FindingViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(kind=p["kind"])
         if p.get("indicator"):
             qs = qs.filter(indicator_code=p["indicator"])
-        if p.get("account", "").isdigit():
+        if is_id(p.get("account", "")):
             qs = qs.filter(account_id=int(p["account"]))
-        if p.get("inspection", "").isdigit():
+        if is_id(p.get("inspection", "")):
             qs = qs.filter(links__inspection_id=int(p["inspection"]))
         return qs

@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from govmedia.content.models import Post
+from govmedia.core.params import is_id
 from govmedia.registry.models import AccountStatus, Contact, MediaAccount, Unit
 from govmedia.supervision.indicators import resolve
 from govmedia.supervision.models import Inspection, InspectionKind, WarningLog
@@ -91,7 +92,7 @@ def parse_ladder(text: str) -> list[Rung]:
     rungs = []
     for part in text.split(","):
         days, _, role = part.strip().partition(":")
-        if role not in Contact.Role.values or not days.strip().isdigit():
+        if role not in Contact.Role.values or not is_id(days.strip()):
             raise ValueError(
                 f"预警阶梯格式应为“天数:角色”（角色为 {'/'.join(Contact.Role.values)}），实际为 {part!r}"
             )

@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from govmedia.core.params import is_id
 from govmedia.core.scoping import scoped
 from govmedia.registry.models import AssessmentGroup, Platform, Unit
 from govmedia.supervision import selectors, services
@@ -240,9 +241,9 @@ def findings(request):
         qs = qs.filter(indicator_code=f["indicator"])
     if f["platform"]:
         qs = qs.filter(account__platform=f["platform"])
-    if f["unit"].isdigit():
+    if is_id(f["unit"]):
         qs = qs.filter(account__owner_id=int(f["unit"]))
-    if f["inspection"].isdigit():
+    if is_id(f["inspection"]):
         qs = qs.filter(links__inspection_id=int(f["inspection"]))
     if f["unconfirmed"]:
         qs = qs.filter(needs_confirmation=True, confirmed_at__isnull=True)

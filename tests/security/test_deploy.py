@@ -54,3 +54,10 @@ def test_a_nul_byte_in_a_parameter_is_refused_with_a_clear_message_not_a_server_
         response = client.get(url)
         assert response.status_code == 400 and "空字符" in response.content.decode()
     assert client.get("/?q=青山").status_code == 200
+
+
+def test_non_ascii_digits_and_huge_ids_in_filters_are_ignored_not_server_errors(client, world):
+    client.force_login(world.city_supervisor)
+    for url in ["/?region=%C2%B3", "/?unit=%D9%A3", "/api/accounts/?region=%C2%B3&unit=99999999999999999999999",
+                "/supervision/findings/?unit=%C2%B3", "/interaction/?account=%C2%B3"]:
+        assert client.get(url).status_code in (200, 302), url

@@ -5,6 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from govmedia.core.params import is_id
 from govmedia.registry.models import Unit
 from govmedia.supervision.indicators import IndicatorSetError, resolve
 from govmedia.supervision.services import InspectionError, run_inspection
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         if o["scope"]:
             value = o["scope"]
             scope = (
-                Unit.objects.filter(pk=int(value)) if value.isdigit() else Unit.objects.filter(name=value)
+                Unit.objects.filter(pk=int(value)) if is_id(value) else Unit.objects.filter(name=value)
             ).first()
             if scope is None:
                 raise CommandError(f"找不到单位：{value}")
