@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from govmedia.core.audit import audit, snapshot
-from govmedia.core.params import is_id
+from govmedia.core.params import as_id, is_id
 from govmedia.core.scoping import scoped
 from govmedia.registry import rules
 from govmedia.registry.models import (
@@ -42,6 +42,17 @@ def visible_units(user) -> QuerySet[Unit]:
 def visible_regions(user) -> QuerySet[Region]:
     units = visible_units(user)
     return Region.objects.filter(Q(units__in=units)).distinct().order_by("path")
+
+
+def unit_choices(user, *, region: str = "", limit: int = 300) -> list[Unit] | None:
+    """Units for a filter dropdown: those of the chosen region's subtree; None when there are too many."""
+    units = visible_units(user).select_related(None).only("id", "name").order_by("name")
+    region_id = as_id(region)
+    if region_id is not None:
+        path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first() or "-"
+        units = units.filter(region__path__startswith=path)
+    chosen = list(units[: limit + 1])
+    return None if len(chosen) > limit else chosen
 
 
 def public_accounts() -> QuerySet[MediaAccount]:

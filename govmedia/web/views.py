@@ -22,6 +22,7 @@ from govmedia.registry.spreadsheets import write_xlsx
 from govmedia.web.forms import AccountForm, ImportForm, UnitForm
 
 PAGE_SIZE = 50
+UNIT_CHOICES_MAX = 300  # a province has thousands of units: the dropdown asks for a region first
 
 
 def _filters(request) -> dict[str, str]:
@@ -39,7 +40,7 @@ def matrix(request):
         "filters": filters,
         "summary": services.matrix_summary(accounts),
         "regions": services.visible_regions(request.user),
-        "units": services.visible_units(request.user).select_related(None).only("id", "name"),
+        "units": services.unit_choices(request.user, region=filters["region"], limit=UNIT_CHOICES_MAX),
         "platforms": Platform.choices,
         "statuses": AccountStatus.choices,
         "querystring": "&".join(f"{k}={v}" for k, v in filters.items() if v),
