@@ -34,7 +34,7 @@ def line_chart(path: Path, title: str, xlabel: str, ylabel: str, series: dict[st
     for i in range(6):
         y = y_max * i / 5
         draw.line([at(0, y), at(x_max, y)], fill="#eee")
-        draw.text((10, at(0, y)[1] - 8), f"{y:.0f}", fill="#555", font=_font(14))
+        draw.text((10, at(0, y)[1] - 8), f"{y:.1f}", fill="#555", font=_font(14))
     for x in sorted(set(xs)):
         draw.text((at(x, 0)[0] - 20, height - bottom + 8), f"{x:,.0f}", fill="#555", font=_font(14))
     draw.text((width // 2 - 60, height - 32), xlabel, fill="#333", font=_font(16))
