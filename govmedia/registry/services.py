@@ -170,14 +170,12 @@ def do_save_unit(unit: Unit, *, acting_user) -> Unit:
 
 def account_rows(accounts: QuerySet[MediaAccount]) -> list[list[object]]:
     """Rows for the export, in the import's column order, so an export re-imports unchanged."""
-    heads = dict(
-        Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list("account_id", "name")
-    )
-    mobiles = dict(
-        Contact.objects.filter(role=Contact.Role.HEAD, account__in=accounts).values_list(
-            "account_id", "mobile"
-        )
-    )
+    heads = {
+        account_id: (name, mobile)
+        for account_id, name, mobile in Contact.objects.filter(
+            role=Contact.Role.HEAD, account__in=accounts
+        ).values_list("account_id", "name", "mobile")
+    }
     rows = []
     for a in accounts.select_related("owner", "operator"):
         rows.append(
@@ -191,8 +189,7 @@ def account_rows(accounts: QuerySet[MediaAccount]) -> list[list[object]]:
                 a.get_status_display(),
                 a.get_content_type_display(),
                 "有" if a.has_interaction else "无",
-                heads.get(a.pk, ""),
-                mobiles.get(a.pk, ""),
+                *heads.get(a.pk, ("", "")),
                 a.followers,
                 a.url,
             ]
