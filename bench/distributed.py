@@ -55,7 +55,7 @@ def child(accounts: int) -> None:
 
     from govmedia.celery import app
     from govmedia.supervision.indicators import resolve
-    from govmedia.supervision.tasks import inspect
+    from govmedia.supervision.tasks import inspect, wait_for
 
     n_posts, built = build_region(accounts)
     with django.db.connection.cursor() as cursor:
@@ -103,7 +103,7 @@ def child(accounts: int) -> None:
             while len(app.control.ping(timeout=1.0) or []) < workers and time.time() < deadline:
                 pass
             started = time.perf_counter()
-            inspect(start=WEEK_START, end=WEEK_END, indicator_set=indicator_set).get(timeout=3600)
+            wait_for(inspect(start=WEEK_START, end=WEEK_END, indicator_set=indicator_set), timeout=3600)
             timings[workers] = time.perf_counter() - started
         finally:
             for p in procs:

@@ -152,7 +152,7 @@ def build_region(accounts: int) -> tuple[int, float]:
                             hit if rng.random() < 0.01 else "[]",
                         )
                     )
-            cursor.executemany(post_sql, rows)
+            _write(cursor, post_sql, rows)
             n_posts += len(rows)
         msg_sql = (
             "INSERT INTO content_message (account_id, platform_message_id, received_at, kind, text, author, reply_text,"
@@ -166,7 +166,8 @@ def build_region(accounts: int) -> tuple[int, float]:
                 replied = received + delay if rng.random() < 0.9 else None
                 messages.append((received, account_id, k, replied))
         messages.sort()  # received order, as collected
-        cursor.executemany(
+        _write(
+            cursor,
             msg_sql,
             [
                 (a, f"m{k}", adapt(received), "consultation", adapt(replied) if replied else None, fetched)
@@ -177,6 +178,25 @@ def build_region(accounts: int) -> tuple[int, float]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return n_posts, time.perf_counter() - t0
+
+
+def _write(cursor, insert_sql: str, rows: list[tuple]) -> None:
+    """INSERT the rows; on PostgreSQL the same rows go through COPY (15 M posts in minutes)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        cursor.executemany(insert_sql, rows)
+        return
+    head, _, values = insert_sql.partition(" VALUES")
+    table_and_columns = head.removeprefix("INSERT INTO ")
+    columns = [c.strip() for c in table_and_columns[table_and_columns.index("(") + 1 : -1].split(",")]
+    constants = [v.strip() for v in values.strip().strip("()").split(",")]
+    # COPY takes no SQL constants: put the literal values of the INSERT into each row.
+    literal = {i: c.strip("'") for i, c in enumerate(constants) if c != "%s"}
+    with cursor.cursor.copy(f"COPY {table_and_columns} FROM STDIN") as copy:
+        for row in rows:
+            it = iter(row)
+            copy.write_row([literal[i] if i in literal else next(it) for i in range(len(columns))])
 
 
 def _finish_child(accounts: int, n_posts: int, built: float) -> None:

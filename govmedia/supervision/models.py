@@ -166,6 +166,8 @@ class InspectionKind(models.TextChoices):
 
 
 class InspectionStatus(models.TextChoices):
+    RUNNING = "running", "计算中"  # a fanned-out inspection whose workers have not finished
+    FAILED = "failed", "计算失败"
     DRAFT = "draft", "未发布"
     PUBLISHED = "published", "已发布"
 

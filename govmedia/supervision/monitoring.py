@@ -23,7 +23,7 @@ from govmedia.content.models import Post
 from govmedia.core.params import is_id
 from govmedia.registry.models import AccountStatus, Contact, MediaAccount, Unit
 from govmedia.supervision.indicators import resolve
-from govmedia.supervision.models import Inspection, InspectionKind, WarningLog
+from govmedia.supervision.models import Inspection, InspectionKind, InspectionStatus, WarningLog
 from govmedia.supervision.services import run_inspection, subtree_ids, unit_tree
 
 logger = logging.getLogger(__name__)
@@ -48,9 +48,12 @@ def weekly_roots() -> list[Unit]:
 
 
 def run_weekly_inspections(
-    today: dt.date | None = None, *, indicator_set_code: str | None = None
+    today: dt.date | None = None, *, indicator_set_code: str | None = None, run=run_inspection
 ) -> list[Inspection]:
-    """A full check of each root's subtree for last week, unless it already ran."""
+    """A full check of each root's subtree for last week, unless it already ran (or is running).
+
+    ``run`` is ``run_inspection`` in-process, or ``supervision.tasks.inspect`` to fan the
+    accounts out over the workers."""
     today = today or timezone.localdate()
     start, end = previous_week(today)
     indicator_set = resolve(
@@ -58,18 +61,22 @@ def run_weekly_inspections(
     )
     done = []
     for root in weekly_roots():
-        existing = Inspection.objects.filter(
-            period_start=start,
-            period_end=end,
-            indicator_set__code=indicator_set.code,
-            scope_unit=root,
-            kind=InspectionKind.FULL,
-            title=WEEKLY_TITLE,
-        ).first()
+        existing = (
+            Inspection.objects.filter(
+                period_start=start,
+                period_end=end,
+                indicator_set__code=indicator_set.code,
+                scope_unit=root,
+                kind=InspectionKind.FULL,
+                title=WEEKLY_TITLE,
+            )
+            .exclude(status=InspectionStatus.FAILED)
+            .first()
+        )
         if existing is not None:
             done.append(existing)
             continue
-        inspection = run_inspection(
+        inspection = run(
             start=start,
             end=end,
             indicator_set=indicator_set,

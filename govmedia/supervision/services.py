@@ -110,51 +110,135 @@ def run_inspection(
     title: str = "",
     previous: Inspection | None = None,
     source: str = "inspection",
-    found: dict[tuple[int, str], list[Occurrence]] | None = None,
 ) -> Inspection:
-    """Check and score the accounts in scope over ``start``–``end`` (both days included).
+    """Check and score the accounts in scope over ``start``–``end`` (both days included), in this
+    process and in one transaction. ``supervision.tasks.inspect`` runs the same three steps
+    (open, inspect chunks of accounts, close) spread over workers."""
+    with transaction.atomic():
+        inspection, accounts = open_inspection(
+            start=start,
+            end=end,
+            indicator_set=indicator_set,
+            scope_unit=scope_unit,
+            sample_ratio=sample_ratio,
+            sample_count=sample_count,
+            seed=seed,
+            count_unconfirmed=count_unconfirmed,
+            acting_user=acting_user,
+            title=title,
+            previous=previous,
+        )
+        indicators = list(indicator_set.indicators.order_by("order"))
+        scores = inspect_accounts(inspection, indicators, accounts, source=source)
+        close_inspection(inspection, accounts, scores, acting_user=acting_user)
+    return inspection
 
-    ``found`` lets the distributed mode pass in the occurrences its workers evaluated
-    (``supervision.tasks.inspect``); scoring and writing always happen here, in one transaction.
-    """
+
+def open_inspection(
+    *,
+    start: dt.date,
+    end: dt.date,
+    indicator_set: IndicatorSet,
+    scope_unit: Unit | None = None,
+    sample_ratio: float | None = None,
+    sample_count: int | None = None,
+    seed: int | None = None,
+    count_unconfirmed: bool = False,
+    acting_user=None,
+    title: str = "",
+    previous: Inspection | None = None,
+    status: str = InspectionStatus.DRAFT,
+) -> tuple[Inspection, list[MediaAccount]]:
+    """The Inspection row and the accounts it covers (fixed now: ``account_count`` of them)."""
     if end < start:
         raise InspectionError("检查期间的结束日期不能早于开始日期")
     spot = sample_ratio is not None or sample_count is not None
     if spot:
         seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
     accounts = inspected_accounts(scope_unit, sample_ratio=sample_ratio, sample_count=sample_count, seed=seed)
-    indicators = list(indicator_set.indicators.order_by("order"))
-    if found is None:
-        found = evaluate(start, end, indicators, accounts)
+    inspection = Inspection.objects.create(
+        title=title,
+        period_start=start,
+        period_end=end,
+        indicator_set=indicator_set,
+        scope_unit=scope_unit,
+        region_path=scope_unit.region.path
+        if scope_unit
+        else _common_path({a.owner.region.path for a in accounts}),
+        kind=InspectionKind.SPOT if spot else InspectionKind.FULL,
+        sample_ratio=sample_ratio,
+        sample_count=sample_count,
+        seed=seed if spot else None,
+        count_unconfirmed=count_unconfirmed,
+        version=(previous.version + 1) if previous else 1,
+        previous=previous,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        account_count=len(accounts),
+        status=status,
+    )
+    return inspection, accounts
 
-    with transaction.atomic():
-        inspection = Inspection.objects.create(
-            title=title,
-            period_start=start,
-            period_end=end,
-            indicator_set=indicator_set,
-            scope_unit=scope_unit,
-            region_path=scope_unit.region.path
-            if scope_unit
-            else _common_path({a.owner.region.path for a in accounts}),
-            kind=InspectionKind.SPOT if spot else InspectionKind.FULL,
-            sample_ratio=sample_ratio,
-            sample_count=sample_count,
-            seed=seed if spot else None,
-            count_unconfirmed=count_unconfirmed,
-            version=(previous.version + 1) if previous else 1,
-            previous=previous,
-            created_by=acting_user if getattr(acting_user, "pk", None) else None,
-        )
-        findings = _record_findings(inspection, indicators, found, source=source)
-        _score(inspection, indicators, accounts, findings)
-        audit(
-            acting_user,
-            "inspection.run",
-            inspection,
-            after={"accounts": inspection.account_count, "failed": inspection.failed_count},
-        )
+
+def inspect_accounts(
+    inspection: Inspection, indicators: list[Indicator], accounts: list[MediaAccount], *, source: str
+) -> dict[int, AccountScore]:
+    """Check some of the inspection's accounts: their Findings, links and AccountResults.
+
+    Accounts are independent of each other here, so chunks of them may run on different
+    workers at once; only ``close_inspection`` looks across accounts.
+    """
+    found = evaluate(inspection.period_start, inspection.period_end, indicators, accounts)
+    findings = _record_findings(inspection, indicators, found, source=source)
+    return _score_accounts(inspection, indicators, accounts, findings)
+
+
+def close_inspection(
+    inspection: Inspection,
+    accounts: list[MediaAccount],
+    scores: dict[int, AccountScore],
+    *,
+    acting_user=None,
+) -> Inspection:
+    """Score the units, freeze the JSON and totals; the inspection becomes a draft to publish."""
+    units = _score_units(inspection, accounts, scores)
+    failed = sum(1 for s in scores.values() if s.vetoed)
+    inspection.account_count = len(accounts)
+    inspection.failed_count = failed
+    inspection.pass_rate = pass_rate(len(accounts), failed)
+    inspection.result = build_json(inspection, accounts, scores, units)
+    inspection.status = InspectionStatus.DRAFT
+    inspection.save(update_fields=["account_count", "failed_count", "pass_rate", "result", "status"])
+    audit(
+        acting_user,
+        "inspection.run",
+        inspection,
+        after={"accounts": inspection.account_count, "failed": inspection.failed_count},
+    )
     return inspection
+
+
+def stored_scores(inspection: Inspection) -> tuple[list[MediaAccount], dict[int, AccountScore]]:
+    """The accounts and scores the chunks of a fanned-out inspection wrote, as ``close_inspection``
+    takes them (the same numbers ``inspect_accounts`` returned: JSON keeps floats exact)."""
+    scores: dict[int, AccountScore] = {}
+    rows = AccountResult.objects.filter(inspection=inspection).values_list(
+        "account_id", "deduction_score", "bonus_points", "score", "detail"
+    )
+    for account_id, deduction_score, bonus_points, score, detail in rows:
+        scores[account_id] = AccountScore(
+            vetoes=detail["vetoes"],
+            deductions=detail["deductions"],
+            bonus=detail["bonus"],
+            deduction_score=deduction_score,
+            bonus_points=bonus_points,
+            score=score,
+            entered_bonus=detail["entered_bonus"],
+        )
+    written = AccountResult.objects.filter(inspection=inspection).values("account_id")
+    accounts = list(
+        MediaAccount.objects.filter(pk__in=written).select_related("owner__region").order_by("id")
+    )
+    return accounts, scores
 
 
 def inspected_accounts(
@@ -301,12 +385,12 @@ def _save_changed(findings: list[Finding]) -> None:
         )
 
 
-def _score(
+def _score_accounts(
     inspection: Inspection,
     indicators: list[Indicator],
     accounts: list[MediaAccount],
     findings: dict[tuple[int, str], list[tuple[Finding, bool]]],
-) -> None:
+) -> dict[int, AccountScore]:
     threshold = inspection.indicator_set.bonus_threshold
     items = [Item(i.code, i.kind, i.points, i.cap) for i in indicators]
     scores: dict[int, AccountScore] = {}
@@ -368,7 +452,10 @@ def _score(
             )
         )
     AccountResult.objects.bulk_create(rows, batch_size=1000)
+    return scores
 
+
+def _score_units(inspection: Inspection, accounts: list[MediaAccount], scores: dict[int, AccountScore]):
     children, groups = unit_tree()
     owned: dict[int, list[int]] = defaultdict(list)
     for account in accounts:
@@ -395,12 +482,7 @@ def _score(
             for u in units
         ]
     )
-    failed = sum(1 for s in scores.values() if s.vetoed)
-    inspection.account_count = len(accounts)
-    inspection.failed_count = failed
-    inspection.pass_rate = pass_rate(len(accounts), failed)
-    inspection.result = build_json(inspection, accounts, scores, units)
-    inspection.save(update_fields=["account_count", "failed_count", "pass_rate", "result"])
+    return units
 
 
 def build_json(inspection: Inspection, accounts, scores, units) -> dict:
@@ -478,15 +560,21 @@ def do_publish_inspection(inspection: Inspection, *, acting_user) -> Inspection:
             status=InspectionStatus.PUBLISHED, published_at=timezone.now()
         )
         if changed != 1:
-            raise InspectionError("该检查已发布，不能重复发布")
+            status = Inspection.objects.filter(pk=inspection.pk).values_list("status", flat=True).first()
+            raise InspectionError(
+                "该检查已发布，不能重复发布"
+                if status == InspectionStatus.PUBLISHED
+                else "该检查尚未计算完成（或计算失败），不能发布"
+            )
         inspection.refresh_from_db()
         audit(acting_user, "inspection.published", inspection)
     return inspection
 
 
-def rerun_inspection(inspection: Inspection, *, acting_user=None) -> Inspection:
-    """A new version of the inspection over the same period, set, scope and sample."""
-    return run_inspection(
+def rerun_inspection(inspection: Inspection, *, acting_user=None, run=None) -> Inspection:
+    """A new version of the inspection over the same period, set, scope and sample
+    (``run``: ``run_inspection`` by default, or ``supervision.tasks.inspect``)."""
+    return (run or run_inspection)(
         start=inspection.period_start,
         end=inspection.period_end,
         indicator_set=inspection.indicator_set,

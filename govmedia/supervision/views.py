@@ -17,7 +17,7 @@ from django.utils import timezone
 from govmedia.core.params import is_id
 from govmedia.core.scoping import scoped
 from govmedia.registry.models import AssessmentGroup, Platform, Unit
-from govmedia.supervision import selectors, services
+from govmedia.supervision import selectors, services, tasks
 from govmedia.supervision.exporting import inspection_workbook
 from govmedia.supervision.models import (
     FINDING_TRANSITIONS,
@@ -25,6 +25,7 @@ from govmedia.supervision.models import (
     IndicatorKind,
     IndicatorSet,
     InspectionFinding,
+    InspectionStatus,
     WarningLog,
 )
 
@@ -81,7 +82,7 @@ def inspection_new(request):
     form = RunForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        inspection = services.run_inspection(
+        inspection = tasks.inspect(
             start=d["start"],
             end=d["end"],
             indicator_set=d["indicator_set"],
@@ -91,11 +92,23 @@ def inspection_new(request):
             acting_user=request.user,
             title=d["title"],
         )
-        messages.success(
-            request, f"检查完成：{inspection.account_count} 个账号，不合格 {inspection.failed_count} 个"
-        )
+        _report_started(request, inspection)
         return redirect("supervision:inspection", pk=inspection.pk)
     return render(request, "supervision/inspection_new.html", {"form": form})
+
+
+def _report_started(request, inspection) -> None:
+    version = f"（第{inspection.version}版）" if inspection.version > 1 else ""
+    if inspection.status == InspectionStatus.RUNNING:
+        messages.info(
+            request,
+            f"检查{version}已提交，共 {inspection.account_count} 个账号，正在后台计算，请稍后刷新本页",
+        )
+    else:
+        messages.success(
+            request,
+            f"检查{version}完成：{inspection.account_count} 个账号，不合格 {inspection.failed_count} 个",
+        )
 
 
 def _chart(units) -> list[dict]:
@@ -172,8 +185,8 @@ def inspection_rerun(request, pk: int):
     obj = selectors.get_inspection_for(request.user, pk, write=request.method == "POST")
     if request.method == "POST":
         _require_supervisor(request.user)
-        new = services.rerun_inspection(obj, acting_user=request.user)
-        messages.success(request, f"已重新检查，生成第{new.version}版")
+        new = services.rerun_inspection(obj, acting_user=request.user, run=tasks.inspect)
+        _report_started(request, new)
         return redirect("supervision:inspection", pk=new.pk)
     return render(request, "supervision/confirm.html", {"inspection": obj, "action": "rerun"})
 

@@ -1,12 +1,11 @@
 """The same inspection through two real Celery workers (Redis + PostgreSQL) and in-process."""
 
-
 from govmedia.celery import app
-from govmedia.supervision.models import Inspection
 from govmedia.supervision.services import run_inspection
-from govmedia.supervision.tasks import inspect
+from govmedia.supervision.tasks import inspect, wait_for
 from tests.distributed import test_celery as distributed
 from tests.supervision.conftest import END, START
+from tests.supervision.test_inspection import _results
 
 broker = distributed.broker  # the module-scoped fixture pointing Celery at Redis
 pytestmark = distributed.pytestmark  # skipped without GOVMEDIA_TEST_BROKER_URL and PostgreSQL
@@ -21,8 +20,8 @@ def test_an_inspection_fanned_out_to_two_workers_equals_the_in_process_one(
     app.conf.task_always_eager = False
     worker = start_worker(concurrency=2)
     try:
-        pk = inspect(start=START, end=END, indicator_set=test_set, chunk_size=2).get(timeout=120)
+        fanned = wait_for(inspect(start=START, end=END, indicator_set=test_set, chunk_size=2), timeout=120)
     finally:
         stop(worker)
-    fanned = Inspection.objects.get(pk=pk)
     assert fanned.pk != in_process.pk and fanned.result == in_process.result
+    assert _results(fanned) == _results(in_process)

@@ -214,10 +214,24 @@ def test_a_scoped_inspection_covers_only_the_units_subtree(region, test_set, fro
 
 def test_the_fanned_out_inspection_equals_the_single_process_one(region, test_set, frozen_now):
     """Chunks of two accounts evaluated separately (as workers would), then scored in one place."""
-    from govmedia.supervision.models import Inspection
     from govmedia.supervision.tasks import inspect
 
     single = run_inspection(start=START, end=END, indicator_set=test_set)
-    fanned = Inspection.objects.get(pk=inspect(start=START, end=END, indicator_set=test_set, chunk_size=2))
-    assert fanned.pk != single.pk
+    fanned = inspect(start=START, end=END, indicator_set=test_set, chunk_size=2)
+    assert fanned.pk != single.pk and fanned.status == "draft"
     assert fanned.result == single.result
+    assert _results(fanned) == _results(single)
+
+
+def _results(inspection) -> list:
+    """Everything an inspection wrote, without its own ids."""
+    accounts = list(
+        inspection.account_results.order_by("account_id").values_list(
+            "account_id", "vetoed", "deduction_score", "bonus_points", "score", "no_data", "detail"
+        )
+    )
+    units = list(
+        inspection.unit_results.order_by("unit_id").values_list("unit_id", "group", "score", "final", "rank")
+    )
+    links = sorted(inspection.links.values_list("finding__account_id", "finding__key", "counted"))
+    return [accounts, units, links]
