@@ -501,15 +501,20 @@ def collect_account(
     sleep=None,
     now: dt.datetime | None = None,
 ) -> dict:
-    """Collect one account's posts, follower totals and comments; returns a JSON-safe summary.
+    """Collect one account's posts, follower totals, per-post stats and comments (JSON-safe summary).
 
     Each page is stored in its own transaction and the resume cursor saved after it, so a
     crash loses at most the page in flight. A failure is stored on the connection in Chinese.
+    Per-post stats (and the WeChat 群发 posts only they enumerate) go through content.stats.
     """
+    from govmedia.content import stats as post_stats
+    from govmedia.content.connectors.wechat import WeChatConnector
+
     now = now or timezone.now()
     account = MediaAccount.objects.get(pk=account_id)
     connection = connection_of(account)
     summary = IngestSummary()
+    extra: dict = {}
     if connection.method in (Connection.Method.PUSH, Connection.Method.IMPORT) or not connection.enabled:
         return {"account": account_id, "skipped": "该账号不通过接口采集", **summary.as_dict()}
     try:
@@ -530,6 +535,8 @@ def collect_account(
                 if connection.last_success_at
                 else now - FIRST_COLLECTION
             )
+        if isinstance(connector, WeChatConnector):
+            post_stats.adopt_wechat_post_ids(account.pk)  # before any page: one id per article
         for page in connector.fetch_posts(account, since, cursor=connection.cursor or None):
             summary.add(ingest_posts(account.pk, page.posts, source=_source_of(connector)))
             Connection.objects.filter(pk=connection.pk).update(cursor=page.cursor)
@@ -538,6 +545,12 @@ def collect_account(
             account, max(since.date(), yesterday - dt.timedelta(days=29)), yesterday
         )
         summary.followers_days = record_followers(account.pk, stats.followers)
+        if stats.posts:
+            stored = post_stats.record_post_stats(account.pk, stats.posts, now=now)
+            summary.created += stored.posts_created
+            extra["post_stats"] = stored.as_dict()
+        if stats.checkpoint:
+            connector.save_credentials(**stats.checkpoint)
         recent = list(
             Post.objects.filter(account=account, published_at__gte=since).only("platform_post_id", "url")
         )
@@ -548,7 +561,7 @@ def collect_account(
         summary.error, summary.error_kind = exc.reason, exc.kind
     else:
         record_success(connection.pk, now)
-    return {"account": account_id, **summary.as_dict()}
+    return {"account": account_id, **summary.as_dict(), **extra}
 
 
 def _source_of(connector) -> str:

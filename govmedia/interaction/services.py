@@ -299,14 +299,26 @@ def check_reply(case: Case, text: str):
 def reply_route(case: Case, now: dt.datetime | None = None) -> tuple[str, str]:
     """How a reply can go out: (channel, Chinese explanation).
 
-    Through the platform only where the account's connector offers sending and the platform
-    allows it (WeChat 客服消息 within 48 hours of the user's message); otherwise by hand.
+    Through the platform only where the account's connector offers sending, the connector can
+    answer this kind of message (``reply_blocker``: e.g. WeChat comments yes, WeChat private
+    messages no — we keep no openid), the account has API credentials, and the platform still
+    allows it (a private message within 48 hours); otherwise by hand.
     """
     now = now or timezone.now()
     message = case.message
     connector = connector_for(message.account.platform)
     if connector is None or not hasattr(connector, "send_reply"):
         return ReplyChannel.MANUAL, "该平台接口不支持代发答复，请在平台后台发送后登记发送时间"
+    blocker = getattr(connector, "reply_blocker", None)
+    if blocker is not None:  # a real connector (test doubles without it are taken at their word)
+        from govmedia.content.models import Connection
+
+        reason = blocker(message)
+        if reason:
+            return ReplyChannel.MANUAL, reason
+        stored = Connection.objects.filter(account_id=message.account_id)
+        if not stored.exclude(credentials_encrypted="").exists():
+            return ReplyChannel.MANUAL, "该账号未配置平台接口凭证，无法代发，请在平台后台发送后登记发送时间"
     if message.kind == "private" and now - message.received_at > WECHAT_SERVICE_WINDOW:
         return (
             ReplyChannel.MANUAL,
@@ -316,10 +328,20 @@ def reply_route(case: Case, now: dt.datetime | None = None) -> tuple[str, str]:
 
 
 def _send_through_platform(case: Case, text: str) -> None:
+    """Send inside do_reply's transaction: any refusal raises ReplyRefused and rolls the reply back."""
     from govmedia.content.connectors.base import ConnectorError
+    from govmedia.content.credentials import CredentialsError
     from govmedia.content.services import _make_connector, connection_of
 
-    connector = _make_connector(connection_of(case.message.account))
+    try:
+        connector = _make_connector(connection_of(case.message.account))
+    except CredentialsError as exc:
+        raise ReplyRefused(f"平台发送失败：{exc}") from None
+    if connector is None:
+        raise ReplyRefused("平台发送失败：该平台没有可用的接口")
+    too_long = getattr(connector, "reply_text_problem", lambda text: "")(text)
+    if too_long:
+        raise ReplyRefused(too_long)  # before anything is sent
     try:
         connector.send_reply(case.message.account, case.message, text)
     except ConnectorError as exc:

@@ -26,7 +26,7 @@ def test_collecting_a_wechat_account_stores_its_published_articles_and_followers
     result = collect(world)
     assert result["error"] == ""
     assert result["created"] == 3
-    post = Post.objects.get(platform_post_id="ART0001_1")
+    post = Post.objects.get(platform_post_id="2247490001_1")
     assert post.title == "青山县教育局发布第1号通知"
     assert post.body == "关于做好第1项工作的通知正文。"
     assert post.published_at == dt.datetime.fromtimestamp(BASE_TS - 3600, tz=dt.UTC)
@@ -182,7 +182,7 @@ def test_comments_are_stored_with_their_replies_and_a_masked_author(world, wecha
     assert result["messages_created"] == 2
     first = Message.objects.get(text="何时开学？")
     assert first.author.startswith("网友") and "oABC123" not in first.author
-    assert first.post.platform_post_id == "ART0001_1"
+    assert first.post.platform_post_id == "2247490001_1"
     assert first.replied_at is None
     assert Message.objects.get(text="谢谢").reply_text == "不客气"
     wechat.comments[2247490001][0]["reply"] = {"content": "9月1日", "create_time": BASE_TS + 900}

@@ -79,8 +79,37 @@ class Page:
 
 
 @dataclass
+class Counts:
+    reads: int | None = None
+    likes: int | None = None
+    shares: int | None = None
+    comments: int | None = None
+    zaikan: int | None = None
+
+
+@dataclass
+class PostStatsData:
+    """One post's counts from a platform's statistics API, as of each day the platform reports.
+
+    ``days`` maps a stat date to the cumulative counts up to that date; the latest one becomes
+    the post's counts. A post the posts API never lists (WeChat 群发) is created from this row
+    when ``create_if_missing`` is set, with ``title`` and ``published_at``.
+    """
+
+    platform_post_id: str
+    published_at: dt.datetime
+    days: dict[dt.date, Counts] = field(default_factory=dict)
+    title: str = ""
+    url: str = ""
+    create_if_missing: bool = False
+
+
+@dataclass
 class StatsData:
     followers: dict[dt.date, int] = field(default_factory=dict)
+    posts: list[PostStatsData] = field(default_factory=list)
+    # credential changes to save once the stats are stored (e.g. "per-post stats done for day D")
+    checkpoint: dict = field(default_factory=dict)
 
 
 class Connector:
@@ -115,6 +144,21 @@ class Connector:
 
     def fetch_messages(self, account, since: dt.datetime | None, posts=()) -> Iterator[list[MessageData]]:
         return iter(())
+
+    # Replying is optional: a connector that can answer the public defines ``send_reply``
+    # (interaction.services.reply_route looks for it) and says which messages it cannot answer.
+    #
+    # def send_reply(self, account, message, text: str) -> None: ...
+
+    @classmethod
+    def reply_blocker(cls, message) -> str:
+        """Why this message cannot be answered through the platform (Chinese), or "" if it can."""
+        return ""
+
+    @classmethod
+    def reply_text_problem(cls, text: str) -> str:
+        """Why the platform would refuse this reply text (Chinese), checked before sending."""
+        return ""
 
     # --- plumbing
     def require(self, *names: str) -> list[str]:
@@ -176,6 +220,15 @@ class Connector:
                     ) from None
                 self.sleep(min(2**attempt, 30))
         raise AssertionError("unreachable")
+
+    def send_once(self, call: Callable[[], dict]) -> dict:
+        """A write (a reply) is never retried: an unanswered request may still have gone through."""
+        try:
+            return call()
+        except RetryableError as exc:
+            raise ConnectorError(
+                exc.reason + "，无法确认答复是否已发出，请先到平台后台核实", exc.kind, exc.code
+            ) from None
 
 
 def field_of(item: dict, name: str, platform: str, default=None, *, required: bool = False):

@@ -1,4 +1,10 @@
-"""Douyin open platform (抖音开放平台): OAuth refresh, video_list, fans data (connectors.md §3)."""
+"""Douyin open platform (抖音开放平台): OAuth refresh, video_list, fans data, comment replies (connectors.md §3).
+
+A reply answers a comment with ``POST /video/comment/reply/`` (item_id = the message's post,
+comment_id = our ``platform_message_id``). The comment capability is for 企业号 with the
+``video.comment`` scope only; without it Douyin answers 28001012 and the reason says so.
+Private messages arrive by webhook only and are answered in the Douyin app, by hand.
+"""
 
 from __future__ import annotations
 
@@ -66,7 +72,7 @@ class DouyinConnector(Connector):
             return token
         return self._refresh()
 
-    def _check(self, payload: dict) -> dict:
+    def _check(self, payload: dict, scope: str = "视频数据") -> dict:
         data = payload.get("data")
         extra = payload.get("extra") or {}
         if not isinstance(data, dict):
@@ -84,25 +90,36 @@ class DouyinConnector(Connector):
             raise ConnectorError(f"抖音接口调用额度已用完（{code}），请明日再试", ErrorKind.RATE_LIMIT, code)
         if code in PERMISSION:
             raise ConnectorError(
-                f"抖音账号未授权该能力（{code}），请重新授权并勾选视频数据权限", ErrorKind.PERMISSION, code
+                f"抖音账号未授权该能力（{code}），请重新授权并勾选{scope}权限", ErrorKind.PERMISSION, code
             )
         raise ConnectorError(
             f"抖音接口返回错误 {code}：{data.get('description', '')}", ErrorKind.BAD_RESPONSE, code
         )
 
     def get(self, path: str, **params) -> dict:
+        return self._request("GET", path, params)
+
+    def _request(
+        self, method: str, path: str, params: dict, body: dict | None = None, scope: str = "视频数据"
+    ) -> dict:
+        """Call with the token; refresh it once when expired. A POST (a reply) is never retried."""
         (open_id,) = self.require("open_id")
+        run = self.with_retries if method == "GET" else self.send_once
         for attempt in range(2):
             token = self._token()
 
             def once(token=token):
                 response = self.http(
-                    "GET", path, params={"open_id": open_id, **params}, headers={"access-token": token}
+                    method,
+                    path,
+                    params={"open_id": open_id, **params},
+                    json=body,
+                    headers={"access-token": token},
                 )
-                return self._check(self.json_of(response))
+                return self._check(self.json_of(response), scope)
 
             try:
-                return self.with_retries(once)
+                return run(once)
             except _TokenExpired as exc:
                 if attempt == 1:
                     raise ConnectorError(str(exc) + "，刷新后仍被拒绝", ErrorKind.TOKEN, exc.code) from None
@@ -155,3 +172,31 @@ class DouyinConnector(Connector):
             except (KeyError, TypeError, ValueError):
                 raise ConnectorError("抖音粉丝数据格式不对", ErrorKind.BAD_RESPONSE) from None
         return stats
+
+    # --- replies
+    @classmethod
+    def reply_blocker(cls, message) -> str:
+        if message.kind == "private":
+            return "抖音私信只能在抖音内回复（开放平台仅推送私信），请回复后登记发送时间"
+        if message.post_id is None or not message.post.platform_post_id:
+            return "未找到这条评论所属的视频（未采集到该视频），无法代发，请在抖音内回复后登记发送时间"
+        return ""
+
+    def send_reply(self, account, message, text: str) -> None:
+        """Reply to a video comment; Douyin answers the new comment's id."""
+        problem = self.reply_blocker(message)
+        if problem:
+            raise ConnectorError(problem, ErrorKind.CONFIG)
+        data = self._request(
+            "POST",
+            "/video/comment/reply/",
+            {},
+            {
+                "item_id": message.post.platform_post_id,
+                "comment_id": message.platform_message_id,
+                "content": text,
+            },
+            scope="评论管理（video.comment，仅企业号）",
+        )
+        if not data.get("comment_id"):
+            raise ConnectorError("抖音未返回回复的评论 ID，无法确认答复已发送", ErrorKind.BAD_RESPONSE)

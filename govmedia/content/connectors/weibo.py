@@ -1,7 +1,11 @@
-"""Sina Weibo (新浪微博): user_timeline, users/show, comments/to_me (connectors.md §2).
+"""Sina Weibo (新浪微博): user_timeline, users/show, comments/to_me, comments/reply (connectors.md §2).
 
 Weibo allows 100 requests per authorised user per day: the budget is counted per account and
-a run stops, with a Chinese reason, before it would overspend it.
+a run stops, with a Chinese reason, before it would overspend it. Replies spend it too.
+
+A reply to a comment needs the comment id (our ``platform_message_id``) and the id of the
+weibo it sits under (the message's post); a reply is at most 140 字 and is refused before
+sending when longer. Private messages (粉丝服务平台) are not connected: answered by hand.
 """
 
 from __future__ import annotations
@@ -29,6 +33,18 @@ PAGE_SIZE = 100
 TOKEN_ERRORS = {21314, 21315, 21316, 21317, 21319, 21327, 21332}
 RATE_ERRORS = {10022, 10023, 10024}
 PERMISSION_ERRORS = {10014, 20112}
+REPLY_MAX_CHARS = 140
+# Error codes of the comment APIs (Weibo wiki error-code table [I]), in words for people.
+COMMENT_ERRORS = {
+    20012: "答复内容超过微博字数限制（20012）",
+    20016: "发送过于频繁，已超过微博发布频率限制（20016），请稍后再发送",
+    20017: "微博认为这是重复内容（20017），请修改后再发送",
+    20019: "微博认为这是重复内容（20019），请修改后再发送",
+    20101: "评论所属的微博不存在或已被删除（20101）",
+    20201: "这条评论不存在或已被删除（20201）",
+    20206: "作者只允许关注用户评论（20206）",
+    20207: "作者只允许可信用户评论（20207）",
+}
 
 
 def parse_time(value: str) -> dt.datetime:
@@ -62,16 +78,30 @@ class WeiboConnector(Connector):
         def once():
             self._spend()
             response = self.http("GET", path, params={"access_token": token, **params})
-            data = self.json_of(response)
-            if "error_code" in data:
-                self._raise(data)
-            if response.status_code >= 400:
-                raise ConnectorError(f"微博接口返回 HTTP {response.status_code}", ErrorKind.BAD_RESPONSE)
-            return data
+            return self._checked(response)
 
         return self.with_retries(once)
 
-    def _raise(self, data: dict) -> None:
+    def post(self, path: str, **form) -> dict:
+        """A form POST (comments/reply); never retried, so a reply is never sent twice."""
+        (token,) = self.require("access_token")
+
+        def once():
+            self._spend()
+            response = self.http("POST", path, data={"access_token": token, **form})
+            return self._checked(response, then="请稍后再发送")
+
+        return self.send_once(once)
+
+    def _checked(self, response, then: str = "稍后自动重试") -> dict:
+        data = self.json_of(response)
+        if "error_code" in data:
+            self._raise(data, then)
+        if response.status_code >= 400:
+            raise ConnectorError(f"微博接口返回 HTTP {response.status_code}", ErrorKind.BAD_RESPONSE)
+        return data
+
+    def _raise(self, data: dict, then: str = "稍后自动重试") -> None:
         try:
             code = int(data.get("error_code"))
         except (TypeError, ValueError):
@@ -81,7 +111,10 @@ class WeiboConnector(Connector):
                 f"微博授权已过期或无效（{code}），请账号管理员重新授权", ErrorKind.TOKEN, code
             )
         if code in RATE_ERRORS:
-            raise ConnectorError(f"微博接口调用次数超限（{code}），稍后自动重试", ErrorKind.RATE_LIMIT, code)
+            raise ConnectorError(f"微博接口调用次数超限（{code}），{then}", ErrorKind.RATE_LIMIT, code)
+        if code in COMMENT_ERRORS:
+            kind = ErrorKind.RATE_LIMIT if code == 20016 else ErrorKind.BAD_RESPONSE
+            raise ConnectorError(COMMENT_ERRORS[code], kind, code)
         if code in PERMISSION_ERRORS:
             raise ConnectorError(f"微博应用没有该接口权限（{code}）", ErrorKind.PERMISSION, code)
         raise ConnectorError(
@@ -157,3 +190,36 @@ class WeiboConnector(Connector):
                 )
             )
         yield batch
+
+    # --- replies
+    @classmethod
+    def reply_blocker(cls, message) -> str:
+        if message.kind == "private":
+            return "微博私信需通过粉丝服务平台回复，本系统未接入，请在微博后台回复后登记发送时间"
+        if message.post_id is None or not message.post.platform_post_id:
+            return "未找到这条评论所属的微博（未采集到该微博），无法代发，请在微博后台回复后登记发送时间"
+        return ""
+
+    @classmethod
+    def reply_text_problem(cls, text: str) -> str:
+        # Weibo counts two half-width characters as one 字; counting every character as one is
+        # stricter, never looser.
+        if len(text) > REPLY_MAX_CHARS:
+            return f"微博评论回复最多 {REPLY_MAX_CHARS} 字，当前 {len(text)} 字，请精简后再发送"
+        return ""
+
+    def send_reply(self, account, message, text: str) -> None:
+        """Reply to a comment with comments/reply (cid = the comment, id = its weibo)."""
+        problem = self.reply_blocker(message) or self.reply_text_problem(text)
+        if problem:
+            raise ConnectorError(problem, ErrorKind.CONFIG)
+        data = self.post(
+            "/2/comments/reply.json",
+            cid=message.platform_message_id,
+            id=message.post.platform_post_id,
+            comment=text,
+            comment_ori=0,
+            without_mention=0,
+        )
+        if not (data.get("idstr") or data.get("id")):
+            raise ConnectorError("微博未返回新评论，无法确认答复已发送", ErrorKind.BAD_RESPONSE)
