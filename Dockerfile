@@ -3,7 +3,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk 
     postgresql-client && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
-RUN pip install --no-cache-dir -r requirements.lock gunicorn
+RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN pip install --no-cache-dir --no-deps -e .
 EXPOSE 8000

@@ -7,6 +7,7 @@ from locust import HttpUser, between, task
 
 USERNAME = os.environ.get("BENCH_USER", "bench-city")
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-password-2026")
+INSPECTION = os.environ.get("BENCH_INSPECTION", "")
 EXTRA = [p for p in os.environ.get("BENCH_EXTRA_PATHS", "").split(",") if p]
 
 
@@ -38,6 +39,16 @@ class Supervisor(HttpUser):
     @task(2)
     def api(self):
         self.client.get(f"/api/accounts/?page={random.randint(1, 100)}", name="API 账号列表")
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/results/", name="工作台")
+
+    @task(2)
+    def inspection(self):
+        if INSPECTION:
+            self.client.get(f"/supervision/{INSPECTION}/", name="检查结果")
+            self.client.get(f"/supervision/{INSPECTION}/?page={random.randint(2, 100)}", name="检查结果翻页")
 
     @task(1)
     def extra(self):
