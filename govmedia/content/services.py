@@ -409,7 +409,9 @@ def issue_push_token(account: MediaAccount, *, acting_user=None) -> str:
     with transaction.atomic():
         connection = connection_of(account)
         connection.push_token_hash = creds.token_digest(token)
-        connection.method = Connection.Method.PUSH
+        if not _collected_otherwise(connection):
+            # A WeChat account collected by API keeps it: its pushes are only private messages.
+            connection.method = Connection.Method.PUSH
         connection.save(update_fields=["push_token_hash", "method"])
         audit(acting_user, "content.push_token_issued", account)
     return token
@@ -626,3 +628,138 @@ def recheck_posts(*, account_id: int | None = None, only_unchecked: bool = False
         with transaction.atomic():
             Post.objects.bulk_update(changed, ["risk_hits", "risk_checked_at"])
     return {"checked": checked, "flagged": flagged, "error": ""}
+
+
+# ---------------------------------------------------------------- credentials entered by people
+
+# The keys a person enters per platform: what the connectors read with ``require`` (and, for
+# WeChat, the callback's Token and EncodingAESKey). Everything else in a connection's
+# credentials (cached access tokens, quota counters, feed validators) the connectors keep.
+CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
+    "wechat_service": ("appid", "secret", "token", "encoding_aes_key"),
+    "wechat_subscription": ("appid", "secret", "token", "encoding_aes_key"),
+    "weibo": ("access_token", "uid"),
+    "douyin": ("client_key", "refresh_token", "open_id"),
+    "kuaishou": ("app_id", "app_secret", "refresh_token"),
+}
+# With all of these stored, the account is collected through the platform's API.
+API_KEYS: dict[str, tuple[str, ...]] = {
+    "wechat_service": ("appid", "secret"),
+    "wechat_subscription": ("appid", "secret"),
+    "weibo": ("access_token",),
+    "douyin": ("client_key", "refresh_token", "open_id"),
+    "kuaishou": ("app_id", "app_secret", "refresh_token"),
+}
+CACHED_TOKEN_KEYS = ("access_token", "token_expires_at")
+
+
+def _readable_credentials(connection: Connection) -> dict:
+    try:
+        return creds.decrypt(connection.credentials_encrypted)
+    except creds.CredentialsError:
+        return {}  # encrypted under a key since replaced: the person enters them again
+
+
+def _has_api_keys(platform: str, values: dict) -> bool:
+    needed = API_KEYS.get(platform, ())
+    return bool(needed) and all(values.get(k) for k in needed)
+
+
+def _collected_otherwise(connection: Connection) -> bool:
+    return bool(connection.feed_url) or _has_api_keys(
+        connection.account.platform, _readable_credentials(connection)
+    )
+
+
+def do_update_credentials(
+    account: MediaAccount, entered: dict[str, str], *, feed_url: str | None = None, acting_user
+) -> list[str]:
+    """Change what a person entered; a blank value keeps the stored one. Returns the changed keys.
+
+    A cached access token obtained with a changed key is dropped. The audit row names the
+    changed keys, never a value.
+    """
+    keys = CREDENTIAL_KEYS.get(account.platform, ())
+    with transaction.atomic():
+        connection = connection_of(account)
+        connection = Connection.objects.select_for_update().select_related("account").get(pk=connection.pk)
+        values = _readable_credentials(connection)
+        changed = [k for k in keys if entered.get(k) and entered[k] != values.get(k)]
+        values.update({k: entered[k] for k in changed})
+        if "access_token" not in keys and set(changed) & set(API_KEYS.get(account.platform, ())):
+            for key in CACHED_TOKEN_KEYS:
+                values.pop(key, None)
+        if feed_url is not None and feed_url != connection.feed_url:
+            connection.feed_url = feed_url
+            changed.append("feed_url")
+        if not changed:
+            return []
+        connection.credentials_encrypted = creds.encrypt(values)
+        if _has_api_keys(account.platform, values):
+            connection.method = Connection.Method.API
+        elif connection.feed_url:
+            connection.method = Connection.Method.FEED
+        connection.save(update_fields=["credentials_encrypted", "feed_url", "method"])
+        audit(acting_user, "content.credentials_set", account, comment="、".join(changed))
+    return changed
+
+
+def entered_credentials(connection: Connection | None) -> dict[str, str]:
+    """The entered keys of the account's platform, masked; a key not stored is ""."""
+    if connection is None:
+        return {}
+    values = _readable_credentials(connection)
+    return {
+        k: creds.mask(str(values[k]))
+        for k in CREDENTIAL_KEYS.get(connection.account.platform, ())
+        if values.get(k)
+    }
+
+
+def push_target(token: str) -> tuple[MediaAccount, dict] | None:
+    """The account a push token belongs to, with its decrypted credentials (one query)."""
+    if not token:
+        return None
+    connection = (
+        Connection.objects.select_related("account").filter(push_token_hash=creds.token_digest(token)).first()
+    )
+    if connection is None:
+        return None
+    return connection.account, creds.decrypt(connection.credentials_encrypted)
+
+
+def check_connection(account: MediaAccount, *, client=None) -> str:
+    """Try the stored credentials with one cheap call; a Chinese line, or ConnectorError.
+
+    WeChat fetches its (stable) access token, Douyin and Kuaishou refresh theirs only when it
+    has expired, Weibo reads the account's profile (one call of its daily quota), a feed is
+    fetched once without keeping its validators (the next collection must see every post).
+    """
+    import httpx
+
+    connection = Connection.objects.select_related("account").get(pk=connection_of(account).pk)
+    try:
+        connector = _make_connector(connection, client or httpx.Client(timeout=5.0, follow_redirects=True))
+    except creds.CredentialsError as exc:
+        raise ConnectorError(str(exc), ErrorKind.CONFIG) from None
+    if connector is None:
+        raise ConnectorError(
+            f"{account.get_platform_display()}没有可测试的接口，请配置订阅源地址", ErrorKind.CONFIG
+        )
+    connector.sleep = lambda seconds: None  # a person is waiting: no back-off
+    if hasattr(connector, "_fetch_token"):
+        connector._fetch_token()
+        return "已成功获取访问令牌，凭证有效"
+    if hasattr(connector, "_refresh"):
+        getattr(connector, "_token", connector._refresh)()
+        return "授权有效，已取得访问令牌"
+    if _source_of(connector) == Source.FEED:
+        if not connection.feed_url:
+            raise ConnectorError("未配置订阅源地址（RSS/Atom/JSON Feed）", ErrorKind.CONFIG)
+        response = connector.with_retries(lambda: {"r": connector.http("GET", connection.feed_url)})["r"]
+        if response.status_code >= 400:
+            raise ConnectorError(f"订阅源返回 HTTP {response.status_code}，请核对订阅源地址", ErrorKind.DOWN)
+        return "订阅源可以访问"
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    connector.fetch_stats(account, yesterday, yesterday)
+    return "接口调用成功，凭证有效"
