@@ -92,3 +92,80 @@ class FakePlatform:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def weibo_error(code: int, error: str, request: str, status: int = 400) -> Reply:
+    """Weibo's error envelope: HTTP 4xx with error_code (a string in the wiki examples)."""
+    return reply_json({"request": request, "error_code": str(code), "error": error}, status)
+
+
+class WeiboComments:
+    """POST /2/comments/reply.json (connectors.md §2.4): form cid, id, comment (≤140 字)."""
+
+    def __init__(self, server: FakePlatform, *, token: str = "2.00abc"):
+        self.server = server
+        self.token = token
+        self.comments: dict[str, str] = {}  # comment id -> the weibo (status) id it belongs to
+        self.replies: list[dict] = []
+        self.failures: list[Reply] = []
+        server.route("POST", "/2/comments/reply.json", self.reply)
+
+    def reply(self, request):
+        path = "/2/comments/reply.json"
+        form = request.form()
+        if self.failures:
+            return self.failures.pop(0)
+        if form.get("access_token") != self.token:
+            return weibo_error(21332, "invalid_access_token", path, 401)
+        if form.get("cid") not in self.comments:
+            return weibo_error(20201, "Target weibo comment does not exist!", path)
+        if self.comments[form["cid"]] != form.get("id"):
+            return weibo_error(20101, "Target weibo does not exist!", path)
+        if len(form.get("comment", "")) > 140:
+            return weibo_error(20012, "Text too long, please input text less than 140 characters!", path)
+        self.replies.append(form)
+        new_id = 12438492184 + len(self.replies)
+        return {
+            "created_at": "Wed Nov 25 17:00:00 +0800 2026",
+            "id": new_id,
+            "idstr": str(new_id),
+            "text": "回复@网友:" + form["comment"],
+            "reply_comment": {"id": int(form["cid"]), "text": "…", "user": {}},
+            "status": {"id": int(form["id"])},
+        }
+
+
+def douyin_error(code: int, description: str = "") -> dict:
+    return {
+        "data": {"error_code": code, "description": description},
+        "extra": {"error_code": code, "description": description, "sub_error_code": 0},
+    }
+
+
+class DouyinComments:
+    """POST /video/comment/reply/ (connectors.md §3.4): JSON item_id, comment_id, content."""
+
+    def __init__(self, server: FakePlatform, *, token: str = "act.old", open_id: str = "oid"):
+        self.server = server
+        self.tokens = {token}
+        self.open_id = open_id
+        self.comments: dict[str, str] = {}  # comment id -> item id
+        self.replies: list[dict] = []
+        self.failures: list = []
+        server.route("POST", "/video/comment/reply/", self.reply)
+
+    def reply(self, request):
+        if self.failures:
+            return self.failures.pop(0)
+        if request.headers.get("access-token") not in self.tokens:
+            return douyin_error(28001008, "access_token过期")
+        if request.query.get("open_id") != self.open_id:
+            return douyin_error(28001015, "token与open_id不匹配")
+        body = request.json()
+        if self.comments.get(body.get("comment_id")) != body.get("item_id") or not body.get("content"):
+            return douyin_error(28001007, "参数不合法")
+        self.replies.append(body)
+        return {
+            "data": {"comment_id": f"reply-{len(self.replies)}", "error_code": 0, "description": ""},
+            "extra": {"error_code": 0, "description": "", "logid": "2026", "now": 1797000000000},
+        }
