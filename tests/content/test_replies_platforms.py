@@ -7,6 +7,7 @@ unanswered, no audit row — and the person sees the reason in Chinese.
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from govmedia.content import services as content
@@ -370,3 +371,36 @@ def test_a_douyin_private_message_is_answered_by_hand(world, douyin):
     case = make_case(world.account_a2, "im-1", kind="private")
     channel, why = services.reply_route(case)
     assert channel == ReplyChannel.MANUAL and "抖音私信" in why
+
+
+# ---------------------------------------------------------------- on the case page
+
+
+def _page(response) -> str:
+    return response.content.decode()
+
+
+def test_the_case_page_says_why_a_wechat_private_message_is_answered_by_hand(world, wechat, login):
+    case = make_case(world.account_a, "wx:24000000001", kind="private")
+    page = _page(login(world.editor_a).get(reverse("interaction:case", args=[case.pk])))
+    assert "不保存 openid" in page and "登记答复" in page
+
+
+def test_the_case_page_shows_a_wechat_refusal_and_keeps_the_case_open(world, wechat, wechat_case, login):
+    wechat.fail("/cgi-bin/comment/reply/add", {"errcode": 88002, "errmsg": "article is limit for safety"})
+    response = login(world.editor_a).post(
+        reverse("interaction:case", args=[wechat_case.pk]), {"action": "reply", "text": TEXT}
+    )
+    assert response.status_code == 200
+    assert "平台发送失败：该文章因安全原因被限制留言（88002）" in _page(response)
+    assert_not_replied(wechat_case)
+
+
+def test_the_case_page_refuses_a_long_weibo_reply_on_the_text_field(world, weibo, weibo_case, login):
+    response = login(world.editor_a).post(
+        reverse("interaction:case", args=[weibo_case.pk]), {"action": "reply", "text": "您好" * 75}
+    )
+    assert "微博评论回复最多 140 字，当前 150 字，请精简后再发送" in _page(response)
+    assert "您好您好" in _page(response)  # the text is kept for editing
+    assert weibo.server.requests == []
+    assert_not_replied(weibo_case)
