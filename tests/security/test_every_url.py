@@ -148,6 +148,7 @@ OBJECTS = {
     "review:remove_attachment": a2_attachment,
     "content:account_posts": lambda w: w.account_a2,
     "content:account_messages": lambda w: w.account_a2,
+    "content:credentials": lambda w: w.account_a2,
     **{
         f"filings:{n}": a2_filing
         for n in ("detail", "edit", "submit", "withdraw", "registered", "docx", "pdf", "notice")
