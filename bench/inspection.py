@@ -242,8 +242,13 @@ def main() -> None:
     if plot:
         from plot import line_chart
 
-        line_chart(Path(plot), "每周全覆盖检查用时与账号数（SQLite，进程内）", "账号数", "用时（秒）",
-                   {"周检查": [(a, t) for a, t in results.items()]})
+        line_chart(
+            Path(plot),
+            "每周全覆盖检查用时与账号数（SQLite，进程内）",
+            "账号数",
+            "用时（秒）",
+            {"周检查": [(a, t) for a, t in results.items()]},
+        )
         print(f"图：{plot}")
     full, half = results[ACCOUNTS], results[ACCOUNTS // 2]
     print(

@@ -17,7 +17,9 @@ def _font(size: int):
         return ImageFont.load_default()
 
 
-def line_chart(path: Path, title: str, xlabel: str, ylabel: str, series: dict[str, list[tuple[float, float]]]) -> None:
+def line_chart(
+    path: Path, title: str, xlabel: str, ylabel: str, series: dict[str, list[tuple[float, float]]]
+) -> None:
     width, height, left, right, top, bottom = 900, 540, 90, 30, 60, 70
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
@@ -26,7 +28,9 @@ def line_chart(path: Path, title: str, xlabel: str, ylabel: str, series: dict[st
     x_max, y_max = max(xs) * 1.05, max(ys) * 1.15
 
     def at(x: float, y: float) -> tuple[float, float]:
-        return left + x / x_max * (width - left - right), height - bottom - y / y_max * (height - top - bottom)
+        return left + x / x_max * (width - left - right), height - bottom - y / y_max * (
+            height - top - bottom
+        )
 
     draw.text((left, 18), title, fill="#222", font=_font(22))
     draw.line([at(0, 0), at(x_max, 0)], fill="#888", width=2)
