@@ -88,6 +88,9 @@ REPLIES = [
     "您好，请携带身份证到政务服务中心窗口办理。",
     "感谢您的建议，我们将认真研究。",
 ]
+ON_TIME = 0.88  # of replies, within the day; the rest take 30 hours to 5 days
+FORGOTTEN = 0.004  # never answered, among the last weeks' messages only
+FORGOTTEN_WITHIN = dt.timedelta(days=42)
 API_PLATFORMS = {
     Platform.WECHAT_SERVICE,
     Platform.WECHAT_SUBSCRIPTION,
@@ -152,6 +155,7 @@ def build_demo_content() -> str:
             f"{Message.objects.filter(source=Source.DEMO).count()} 条留言"
         )
     rng = random.Random(SEED)
+    message_rng = random.Random(SEED + 1)  # messages apart, so their rules change no post
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     today = timezone.localdate(now)
     posts, messages, connections, stat_specs = [], [], [], []
@@ -214,36 +218,9 @@ def build_demo_content() -> str:
                     stat_specs.append(post)
             day += dt.timedelta(days=1)
         if account.has_interaction and account.status == AccountStatus.ACTIVE:
-            monthly = rng.choice([0, 1, 2, 4, 8])
-            for n in range(monthly * 12):
-                received = now - dt.timedelta(days=rng.uniform(0, DAYS), hours=rng.uniform(0, 12))
-                kind, text = rng.choice(QUESTIONS)
-                text = text.format(topic=rng.choice(TOPICS))
-                replied_at, reply = None, ""
-                roll = rng.random()
-                if roll < 0.7:
-                    replied_at = received + dt.timedelta(hours=rng.uniform(1, 20))
-                elif roll < 0.85:
-                    replied_at = received + dt.timedelta(days=rng.uniform(3, 10))  # late
-                if replied_at and replied_at > now:
-                    replied_at = None
-                if replied_at:
-                    reply = rng.choice(REPLIES)
-                messages.append(
-                    Message(
-                        account=account,
-                        platform_message_id=f"demo-{account.pk}-m{n}",
-                        received_at=received,
-                        kind=kind if kind in MessageKind.values else MessageKind.COMMENT,
-                        text=text,
-                        author=mask_author(f"demo-{account.pk}-{rng.randint(1, 400)}"),
-                        reply_text=reply,
-                        replied_at=replied_at,
-                        replied_by="值班编辑" if replied_at else "",
-                        source=Source.DEMO,
-                        fetched_at=now,
-                    )
-                )
+            messages.extend(
+                demo_messages(message_rng, account, now, monthly=message_rng.choice([0, 1, 2, 4, 8]))
+            )
         connections.append(_connection(rng, account, now))
     for post in posts:
         hits = check_post_text(post.title, post.body)
@@ -283,6 +260,49 @@ def build_demo_content() -> str:
         f"演示内容已建立：{len(posts)} 条发布内容（{flagged} 条有风险提示）、{len(messages)} 条留言"
         f"（{unanswered} 条未回复）、{len(connections)} 个采集连接（{broken} 个异常）"
     )
+
+
+def _reply_delay(rng: random.Random, age: dt.timedelta) -> dt.timedelta | None:
+    """How long the unit took (or will take) to reply; None for the few it forgot.
+
+    Old messages were all answered (inspections see to that), some late; what is still open
+    is what arrived in the last days, plus a handful forgotten in the last weeks.
+    """
+    roll = rng.random()
+    if roll < FORGOTTEN and age < FORGOTTEN_WITHIN:
+        return None
+    if roll < ON_TIME:
+        return dt.timedelta(hours=rng.uniform(0.5, 20))
+    return dt.timedelta(hours=rng.uniform(30, 120))  # late: past the 24-hour deadline
+
+
+def demo_messages(
+    rng: random.Random, account: MediaAccount, now: dt.datetime, *, monthly: int
+) -> list[Message]:
+    """A year of the account's messages, ``monthly`` a month, received at any time of day."""
+    messages = []
+    for n in range(monthly * 12):
+        received = now - dt.timedelta(days=rng.uniform(0, DAYS), hours=rng.uniform(0, 12))
+        kind, text = rng.choice(QUESTIONS)
+        text = text.format(topic=rng.choice(TOPICS))
+        delay = _reply_delay(rng, now - received)
+        replied_at = received + delay if delay is not None and received + delay <= now else None
+        messages.append(
+            Message(
+                account=account,
+                platform_message_id=f"demo-{account.pk}-m{n}",
+                received_at=received,
+                kind=kind if kind in MessageKind.values else MessageKind.COMMENT,
+                text=text,
+                author=mask_author(f"demo-{account.pk}-{rng.randint(1, 400)}"),
+                reply_text=rng.choice(REPLIES) if replied_at else "",
+                replied_at=replied_at,
+                replied_by="值班编辑" if replied_at else "",
+                source=Source.DEMO,
+                fetched_at=now,
+            )
+        )
+    return messages
 
 
 def _connection(rng: random.Random, account: MediaAccount, now: dt.datetime) -> Connection:
