@@ -20,6 +20,7 @@ import binascii
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import os
 import re
 import struct
@@ -33,7 +34,7 @@ from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
 from govmedia.content.connectors.base import MessageData
-from govmedia.content.credentials import CredentialsError
+from govmedia.content.credentials import CredentialsError, mask
 from govmedia.content.models import Message, Source
 from govmedia.content.services import ingest_message_batch, push_target
 from govmedia.interaction.services import open_cases
@@ -43,10 +44,16 @@ MAX_BYTES = 64 * 1024
 MAX_CLOCK_SKEW = dt.timedelta(minutes=5)  # an older signed request is a replay
 AES_KEY_PATTERN = re.compile(r"^[A-Za-z0-9+/]{43}$")
 PAD_BLOCK_BITS = 256  # WeChat pads to 32 bytes, not to the AES block of 16
+logger = logging.getLogger(__name__)
 
 
 class PushRefused(Exception):
     pass
+
+
+def log_refused(url_token: str, reason: str) -> None:
+    """One log line with the push token masked (the request path holds it in full)."""
+    logger.warning("微信推送被拒绝（推送地址令牌 %s）：%s", mask(url_token), reason)
 
 
 def signature(token: str, timestamp: str, nonce: str, *more: str) -> str:

@@ -391,7 +391,10 @@ def wechat_push(request, token: str):
             return HttpResponse(push.echo(token, request.GET), content_type="text/plain")
         received = push.receive(token, request.GET, request.body)
     except push.PushRefused as refused:
-        return HttpResponseForbidden(str(refused), content_type="text/plain; charset=utf-8")
+        push.log_refused(token, str(refused))
+        response = HttpResponseForbidden(str(refused), content_type="text/plain; charset=utf-8")
+        response._has_been_logged = True  # Django's own warning would carry the token in the path
+        return response
     if received.message is None:
         return HttpResponse("success", content_type="text/plain")
     deadline = timezone.localtime(received.message.case.deadline)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import logging
 import struct
 import time
 from urllib.parse import urlencode
@@ -304,3 +305,13 @@ def test_a_push_in_safe_mode_decrypts_quickly():
     for _ in range(20):
         safe.decrypt(big)
     assert (time.perf_counter() - started) / 20 < 0.05
+
+
+def test_a_refused_push_is_logged_without_the_push_token(world, client, safe_account, caplog):
+    caplog.set_level(logging.DEBUG)
+    url_token = safe_account.rstrip("/").rsplit("/", 1)[1]
+    response = _post(client, safe_account, seal(TEXT), msg_signature="0" * 40)
+    assert response.status_code == 403
+    assert "微信推送被拒绝" in caplog.text and url_token[:4] + "****" in caplog.text
+    for secret in (url_token, KEY, TOKEN):
+        assert secret not in caplog.text
