@@ -1,6 +1,9 @@
 """Reading and writing the registry's spreadsheets (.xlsx and .csv) with exact headers.
 
 Only parsing and formatting live here; what the rows mean is decided in ``importing``.
+Writing streams: rows come from any iterable (a generator over ``queryset.iterator()``),
+workbooks are written with openpyxl's write-only mode into a temporary file and CSV is
+sent in chunks, so an export of 100k accounts never holds them all in memory.
 """
 
 from __future__ import annotations
@@ -8,12 +11,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
+from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 UNIT_HEADERS = ["单位名称", "上级单位", "单位类型", "行政区划", "考核类别", "联系人", "联系电话"]
@@ -34,6 +43,11 @@ ACCOUNT_HEADERS = [
 ]
 _FORMULA_START = ("=", "@", "\t", "\r")
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an .xlsx that inflates beyond this is a zip bomb, not a registry
+SPOOL_BYTES = 2 * 1024 * 1024  # a download bigger than this is built on disk, not in memory
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="B22222")
+_CENTER = Alignment(horizontal="center")
 
 
 class SheetError(ValueError):
@@ -133,27 +147,35 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def write_xlsx(
+def header_cells(sheet, headers: Iterable[object], **style) -> list[WriteOnlyCell]:
+    """A header row for a write-only sheet: styled cells (write-only rows cannot be styled afterwards)."""
+    cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        for name, value in style.items():
+            setattr(cell, name, value)
+        cells.append(cell)
+    return cells
+
+
+def save_xlsx(
+    target: BinaryIO,
     title: str,
     headers: list[str],
-    rows: list[list[object]],
+    rows: Iterable[Sequence[object]],
     choices: dict[str, list[str]] | None = None,
     notes: list[str] | None = None,
-) -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="B22222")
-        cell.alignment = Alignment(horizontal="center")
-    for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+) -> None:
+    """Write the sheet into ``target`` row by row (openpyxl write-only: memory stays flat however many rows).
+
+    Widths, frozen header and drop-down validations are set before the first row, as write-only asks.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
     for i, header in enumerate(headers, start=1):
-        sheet.column_dimensions[sheet.cell(1, i).column_letter].width = max(12, len(header) * 2 + 4)
+        sheet.column_dimensions[get_column_letter(i)].width = max(12, len(header) * 2 + 4)
     for header, values in (choices or {}).items():
-        column = sheet.cell(1, headers.index(header) + 1).column_letter
+        column = get_column_letter(headers.index(header) + 1)
         validation = DataValidation(
             type="list",
             formula1='"' + ",".join(values) + '"',
@@ -162,22 +184,107 @@ def write_xlsx(
             error=f"{header}只能填写：{'、'.join(values)}",
         )
         validation.add(f"{column}2:{column}20000")
-        sheet.add_data_validation(validation)
+        sheet.data_validations.append(validation)
     sheet.freeze_panes = "A2"
+    sheet.append(header_cells(sheet, headers, font=_HEADER_FONT, fill=_HEADER_FILL, alignment=_CENTER))
+    for row in rows:
+        sheet.append([safe_cell(v) for v in row])
     if notes:
         help_sheet = workbook.create_sheet("填写说明")
+        help_sheet.column_dimensions["A"].width = 100
         for line in notes:
             help_sheet.append([line])
-        help_sheet.column_dimensions["A"].width = 100
+    workbook.save(target)
+
+
+def spooled_file() -> BinaryIO:
+    """Where a download is built: in memory while small, on disk once it outgrows ``SPOOL_BYTES``."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, suffix=".xlsx")
+
+
+def xlsx_file(
+    title: str,
+    headers: list[str],
+    rows: Iterable[Sequence[object]],
+    choices: dict[str, list[str]] | None = None,
+    notes: list[str] | None = None,
+) -> BinaryIO:
+    """The workbook as a temporary file, rewound, for ``FileResponse`` (which closes it)."""
+    handle = spooled_file()
+    try:
+        save_xlsx(handle, title, headers, rows, choices, notes)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
+
+
+def write_xlsx(
+    title: str,
+    headers: list[str],
+    rows: Iterable[Sequence[object]],
+    choices: dict[str, list[str]] | None = None,
+    notes: list[str] | None = None,
+) -> bytes:
+    """The workbook as bytes (templates, tests); large exports use ``xlsx_file`` instead."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    save_xlsx(buffer, title, headers, rows, choices, notes)
     return buffer.getvalue()
 
 
-def write_csv(headers: list[str], rows: list[list[object]]) -> bytes:
+def csv_chunks(headers: list[str], rows: Iterable[Sequence[object]], batch: int = 500) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks, the byte order mark first (Excel needs it to read Chinese)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
+    pending = 1
+    first = True
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        pending += 1
+        if pending >= batch:
+            yield (("\ufeff" if first else "") + buffer.getvalue()).encode("utf-8")
+            first = False
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if first or pending:
+        yield (("\ufeff" if first else "") + buffer.getvalue()).encode("utf-8")
+
+
+def write_csv(headers: list[str], rows: Iterable[Sequence[object]]) -> bytes:
+    return b"".join(csv_chunks(headers, rows))
+
+
+def xlsx_response(handle: BinaryIO, filename: str) -> FileResponse:
+    """Send a workbook built by ``xlsx_file`` (or ``spooled_file``) as a download, streamed from the file."""
+    response = DownloadResponse(handle, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(chunks: Iterable[bytes], filename: str) -> StreamingHttpResponse:
+    """Send ``csv_chunks`` as they are made: the rows are read from the database while the file goes out."""
+    response = StreamingDownloadResponse(chunks, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _ContentOnDemand:
+    """``response.content`` for callers that want the whole body at once (tests): reads the stream.
+
+    Django's streaming responses refuse ``content``; production code never asks for it.
+    """
+
+    @property
+    def content(self) -> bytes:
+        return self.getvalue()
+
+
+class DownloadResponse(_ContentOnDemand, FileResponse):
+    pass
+
+
+class StreamingDownloadResponse(_ContentOnDemand, StreamingHttpResponse):
+    pass

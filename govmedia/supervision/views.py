@@ -10,15 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from govmedia.core.params import is_id
 from govmedia.core.scoping import scoped
 from govmedia.registry.models import AssessmentGroup, Platform, Unit
+from govmedia.registry.spreadsheets import xlsx_response
 from govmedia.supervision import selectors, services, tasks
-from govmedia.supervision.exporting import inspection_workbook
+from govmedia.supervision.exporting import inspection_file
 from govmedia.supervision.models import (
     FINDING_TRANSITIONS,
     FindingStatus,
@@ -194,16 +194,12 @@ def inspection_rerun(request, pk: int):
 @login_required
 def inspection_export(request, pk: int):
     obj = selectors.get_inspection_for(request.user, pk)
-    content = inspection_workbook(
+    content = inspection_file(
         obj,
         account_results=selectors.account_results_of(request.user, obj),
         unit_results=selectors.unit_results_for(request.user, obj),
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="inspection-{obj.pk}.xlsx"'
-    return response
+    return xlsx_response(content, f"inspection-{obj.pk}.xlsx")
 
 
 @login_required

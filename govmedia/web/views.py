@@ -18,7 +18,7 @@ from govmedia.core.models import AuditLog
 from govmedia.core.scoping import get_for, require_write, scope_for, scoped
 from govmedia.registry import importing, services
 from govmedia.registry.models import AccountStatus, Contact, Platform, Unit
-from govmedia.registry.spreadsheets import write_xlsx
+from govmedia.registry.spreadsheets import csv_response, xlsx_file, xlsx_response
 from govmedia.web.forms import AccountForm, ImportForm, UnitForm
 
 PAGE_SIZE = 50
@@ -191,6 +191,7 @@ def import_page(request):
 
 @login_required
 def export(request, kind: str):
+    """The scoped registry as a download, streamed: rows go from a chunked query into the file."""
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     if kind == "accounts":
         rows = services.account_rows(
@@ -200,10 +201,8 @@ def export(request, kind: str):
         rows = services.unit_rows(services.visible_units(request.user))
     else:
         raise Http404
-    content, filename, content_type = services.export_file(kind, fmt, rows)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    content, filename, _ = services.export_stream(kind, fmt, rows)
+    return csv_response(content, filename) if fmt == "csv" else xlsx_response(content, filename)
 
 
 @login_required
@@ -225,7 +224,7 @@ def audit_log(request):
     if action:
         entries = entries.filter(action__startswith=action)
     if request.GET.get("format") == "xlsx":
-        rows = [
+        rows = (
             [
                 e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
                 str(e.actor or "系统"),
@@ -234,14 +233,10 @@ def audit_log(request):
                 "；".join(f"{k}: {b} → {a}" for k, b, a in e.changed_fields()),
                 e.comment,
             ]
-            for e in entries[:20000]
-        ]
-        content = write_xlsx("操作日志", ["时间", "操作人", "操作", "对象", "变更", "说明"], rows)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            for e in entries[:20000].iterator(chunk_size=2000)
         )
-        response["Content-Disposition"] = 'attachment; filename="govmedia-audit.xlsx"'
-        return response
+        content = xlsx_file("操作日志", ["时间", "操作人", "操作", "对象", "变更", "说明"], rows)
+        return xlsx_response(content, "govmedia-audit.xlsx")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/audit.html", {"page": page, "action": action})
 
