@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 
 from django.db import connection as db_connection
@@ -21,7 +22,14 @@ from django.utils import timezone
 
 from govmedia.content import credentials as creds
 from govmedia.content.connectors import connector_for
-from govmedia.content.connectors.base import ConnectorError, ErrorKind, MessageData, PostData, StatsData
+from govmedia.content.connectors.base import (
+    ConnectorError,
+    ErrorKind,
+    MessageData,
+    PostData,
+    StatsData,
+    http_client,
+)
 from govmedia.content.models import Connection, Health, Message, Post, PostStat, Source
 from govmedia.content.risk import check_post_text
 from govmedia.core.audit import audit
@@ -582,10 +590,9 @@ def collectable_accounts(*, platform: str = "", account_id: int | None = None):
 
 
 def collect_all(*, platform: str = "", account_id: int | None = None, since=None, client=None) -> dict:
-    results = [
-        collect_account(pk, since=since, client=client)
-        for pk in collectable_accounts(platform=platform, account_id=account_id).values_list("pk", flat=True)
-    ]
+    ids = list(collectable_accounts(platform=platform, account_id=account_id).values_list("pk", flat=True))
+    with nullcontext(client) if client else http_client() as shared:  # the caller's client stays open
+        results = [collect_account(pk, since=since, client=shared) for pk in ids]
     return {
         "accounts": len(results),
         "failed": sum(1 for r in results if r.get("error")),

@@ -11,6 +11,7 @@ import datetime as dt
 from celery import chord, shared_task
 
 from govmedia.content import services
+from govmedia.content.connectors.base import http_client
 from govmedia.core.jobs import claimed
 
 CHUNK = 25
@@ -38,12 +39,13 @@ def collect_accounts(self, account_ids: list[int], since: str | None = None) -> 
     """Collect each account unless another worker is collecting it right now."""
     since_at = dt.datetime.fromisoformat(since) if since else None
     results = []
-    for account_id in account_ids:
-        with claimed(f"collect:{account_id}", owner=self.request.id or "in-process") as mine:
-            if not mine:
-                results.append({"account": account_id, "skipped": "其他进程正在采集该账号"})
-                continue
-            results.append(services.collect_account(account_id, since=since_at))
+    with http_client() as client:
+        for account_id in account_ids:
+            with claimed(f"collect:{account_id}", owner=self.request.id or "in-process") as mine:
+                if not mine:
+                    results.append({"account": account_id, "skipped": "其他进程正在采集该账号"})
+                    continue
+                results.append(services.collect_account(account_id, since=since_at, client=client))
     return results
 
 
