@@ -143,6 +143,9 @@ def main() -> None:
         )
         a, posts, built, in_process, one, two = out.stdout.split()[-6:]
         rows[int(a)] = (int(posts), float(in_process), float(one), float(two))
+        if BUILD_ONLY:
+            print(f"{a} 个账号 / {posts} 条内容：造数 {built} 秒")
+            continue
         print(
             f"{a} 个账号 / {posts} 条内容（造数 {built} 秒）：进程内 {in_process} 秒，"
             f"1 个 worker {one} 秒，2 个 worker {two} 秒，加速比 {float(one) / float(two):.2f}"
