@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.db import connection as db_connection
 from django.db import transaction
@@ -79,13 +79,22 @@ class IngestSummary:
 # ---------------------------------------------------------------- hashing and masking
 
 
+def local_minute(published_at: dt.datetime) -> str:
+    """The minute a post was published, in local time: the time part of its stable id."""
+    return timezone.localtime(published_at).strftime("%Y-%m-%d %H:%M")
+
+
 def content_hash(title: str, body: str) -> str:
     return hashlib.sha256(f"{title.strip()}\n{body.strip()}".encode()).hexdigest()
 
 
-def stable_post_id(published_at: dt.datetime, title: str, body: str) -> str:
-    """An id for platforms (and spreadsheets) that give none: same post, same id, every time."""
-    minute = timezone.localtime(published_at).strftime("%Y-%m-%d %H:%M")
+def stable_post_id(published_at: dt.datetime, title: str, body: str, *, minute: str | None = None) -> str:
+    """An id for platforms (and spreadsheets) that give none: same post, same id, every time.
+
+    ``minute``: ``local_minute(published_at)`` when the caller already has it (the importer
+    keeps it per distinct time cell).
+    """
+    minute = local_minute(published_at) if minute is None else minute
     return "h:" + hashlib.sha256(f"{minute}\n{title.strip()}\n{body.strip()}".encode()).hexdigest()[:40]
 
 
@@ -114,6 +123,145 @@ def _post_values(data: PostData) -> dict:
     }
 
 
+_LOOKUP_CHUNK = 900  # parameters per IN (): below every SQLite build's variable limit
+_EXISTING_COLUMNS = ("id", "account_id", "platform_post_id", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS)
+
+
+@dataclass
+class PostBatchPlan:
+    """One batch compared with the stored posts: what to insert, update and risk-check.
+
+    Made by ``plan_post_batch``, written by ``write_post_batch`` with the hits of ``texts``.
+    Between the two, another process may check the texts (the importer does, on big files).
+    """
+
+    source: str
+    check: bool
+    now: dt.datetime
+    keys: set[tuple[int, str]]
+    new: list = field(default_factory=list)  # (key, values, counts, digest)
+    changed: list[Post] = field(default_factory=list)
+    recheck: list[Post] = field(default_factory=list)  # changed posts whose text changed
+    stat_posts: list[Post] = field(default_factory=list)
+    unchanged: int = 0
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(title, body) to risk-check, in the order ``write_post_batch`` takes their hits."""
+        if not self.check:
+            return []
+        return [(values["title"], values["body"]) for _, values, _, _ in self.new] + [
+            (post.title, post.body) for post in self.recheck
+        ]
+
+
+def _existing_posts(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Post]:
+    """Stored posts by (account, post id), looked up by post id alone (its own index) and matched
+    to accounts here: an IN over accounts and one over post ids makes SQLite probe the composite
+    index for every pair. Raw SQL: the ORM's per-parameter work cost more than the query, and a
+    new file finds nothing."""
+    quote = db_connection.ops.quote_name
+    select = (
+        f"SELECT {', '.join(quote(c) for c in _EXISTING_COLUMNS)} FROM {quote(Post._meta.db_table)} "
+        f"WHERE {quote('platform_post_id')} IN "
+    )
+    post_ids = list({p for _, p in keys})
+    found = {}
+    for start in range(0, len(post_ids), _LOOKUP_CHUNK):
+        chunk = post_ids[start : start + _LOOKUP_CHUNK]
+        for post in Post.objects.raw(f"{select}({', '.join(['%s'] * len(chunk))})", chunk):
+            key = (post.account_id, post.platform_post_id)
+            if key in keys:
+                found[key] = post
+    return found
+
+
+def plan_post_batch(
+    pairs: Iterable[tuple[int, PostData]], *, source: str, check: bool = True, now: dt.datetime | None = None
+) -> PostBatchPlan | None:
+    """Compare one batch of (account id, post) with the stored posts; None for an empty batch.
+    The last of several rows with the same key wins; blank counts keep stored ones."""
+    latest: dict[tuple[int, str], PostData] = {}
+    for account_id, data in pairs:
+        latest[(account_id, data.platform_post_id)] = data
+    if not latest:
+        return None
+    plan = PostBatchPlan(source=source, check=check, now=now or timezone.now(), keys=set(latest))
+    existing = _existing_posts(plan.keys)
+    for key, data in latest.items():
+        values = _post_values(data)
+        counts = {
+            "reads": data.reads,
+            "likes": data.likes,
+            "shares": data.shares,
+            "comments": data.comments,
+            "zaikan": data.zaikan,
+        }
+        digest = content_hash(values["title"], values["body"])
+        post = existing.get(key)
+        if post is None:
+            plan.new.append((key, values, counts, digest))
+            continue
+        dirty = False
+        for name, value in values.items():
+            if getattr(post, name) != value:
+                setattr(post, name, value)
+                dirty = True
+        counts_dirty = False
+        for name, value in counts.items():
+            if value is not None and getattr(post, name) != value:
+                setattr(post, name, value)
+                counts_dirty = True
+        text_changed = post.content_hash != digest
+        post.content_hash = digest
+        if dirty or counts_dirty:
+            post.fetched_at = plan.now
+            plan.changed.append(post)
+            if text_changed and check:
+                plan.recheck.append(post)
+            if counts_dirty:
+                plan.stat_posts.append(post)
+        else:
+            plan.unchanged += 1  # (a post written by nothing needs no check either)
+    return plan
+
+
+def write_post_batch(plan: PostBatchPlan, hits: list[list[dict] | None] | None = None) -> IngestSummary:
+    """Write a planned batch; ``hits``: ``check_post_text`` of each of ``plan.texts()``, in order."""
+    now = plan.now
+    today = timezone.localdate(now)
+    if plan.check and hits is None:
+        hits = [check_post_text(title, body) for title, body in plan.texts()]
+    hits = hits if plan.check else [None] * len(plan.new)
+    new = [(*item, hit) for item, hit in zip(plan.new, hits, strict=False)]
+    if new:
+        _insert_new_posts(new, source=plan.source, now=now, today=today)
+    rechecked = []
+    for post, hit in zip(plan.recheck, hits[len(plan.new) :], strict=True):
+        if hit is not None:
+            post.risk_hits, post.risk_checked_at = hit, now
+            rechecked.append(post)
+    if plan.changed:
+        fields = ["fetched_at", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS]
+        ids = {id(p) for p in rechecked}
+        if rechecked:
+            Post.objects.bulk_update(rechecked, [*fields, "risk_hits", "risk_checked_at"], batch_size=500)
+        others = [p for p in plan.changed if id(p) not in ids]
+        if others:
+            Post.objects.bulk_update(others, fields, batch_size=500)
+    if plan.stat_posts:
+        PostStat.objects.bulk_create(
+            [
+                PostStat(post_id=p.pk, date=today, **{n: getattr(p, n) for n in COUNT_FIELDS})
+                for p in plan.stat_posts
+            ],
+            update_conflicts=True,
+            unique_fields=["post", "date"],
+            update_fields=list(COUNT_FIELDS),
+            batch_size=500,
+        )
+    return IngestSummary(created=len(plan.new), updated=len(plan.changed), unchanged=plan.unchanged)
+
+
 def ingest_post_batch(
     pairs: Iterable[tuple[int, PostData]],
     *,
@@ -123,80 +271,9 @@ def ingest_post_batch(
     savepoint: bool = True,
 ) -> IngestSummary:
     """Upsert one batch of (account id, post) in one transaction; blank counts keep stored ones."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    latest: dict[tuple[int, str], PostData] = {}
-    for account_id, data in pairs:
-        latest[(account_id, data.platform_post_id)] = data
-    summary = IngestSummary()
-    if not latest:
-        return summary
-    account_ids = {a for a, _ in latest}
-    post_ids = {p for _, p in latest}
     with transaction.atomic(savepoint=savepoint):
-        # Look up by post id alone (its own index) and match accounts here: an IN over accounts
-        # and an IN over post ids makes SQLite probe the composite index for every pair.
-        existing = {
-            (p.account_id, p.platform_post_id): p
-            for p in Post.objects.filter(platform_post_id__in=post_ids).only(
-                "id", "account_id", "platform_post_id", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS
-            )
-            if p.account_id in account_ids
-        }
-        new, changed, rechecked, stat_posts = [], [], [], []
-        for key, data in latest.items():
-            values = _post_values(data)
-            counts = {name: getattr(data, name) for name in COUNT_FIELDS}
-            digest = content_hash(values["title"], values["body"])
-            post = existing.get(key)
-            if post is None:
-                hits = check_post_text(values["title"], values["body"]) if check else None
-                new.append((key, values, counts, digest, hits))
-                continue
-            dirty = False
-            for name, value in values.items():
-                if getattr(post, name) != value:
-                    setattr(post, name, value)
-                    dirty = True
-            counts_dirty = False
-            for name, value in counts.items():
-                if value is not None and getattr(post, name) != value:
-                    setattr(post, name, value)
-                    counts_dirty = True
-            if post.content_hash != digest:
-                post.content_hash = digest
-                if check:
-                    hits = check_post_text(post.title, post.body)
-                    if hits is not None:
-                        post.risk_hits, post.risk_checked_at = hits, now
-                        rechecked.append(post)
-            if dirty or counts_dirty:
-                post.fetched_at = now
-                changed.append(post)
-                if counts_dirty:
-                    stat_posts.append(post)
-            else:
-                summary.unchanged += 1
-        if new:
-            _insert_new_posts(new, source=source, now=now, today=today)
-        if changed:
-            fields = ["fetched_at", "content_hash", *TEXT_FIELDS, *COUNT_FIELDS]
-            if rechecked:
-                fields += ["risk_hits", "risk_checked_at"]
-            Post.objects.bulk_update(changed, fields, batch_size=500)
-        if stat_posts:
-            PostStat.objects.bulk_create(
-                [
-                    PostStat(post_id=p.pk, date=today, **{n: getattr(p, n) for n in COUNT_FIELDS})
-                    for p in stat_posts
-                ],
-                update_conflicts=True,
-                unique_fields=["post", "date"],
-                update_fields=list(COUNT_FIELDS),
-                batch_size=500,
-            )
-    summary.created, summary.updated = len(new), len(changed)
-    return summary
+        plan = plan_post_batch(pairs, source=source, check=check, now=now)
+        return write_post_batch(plan) if plan is not None else IngestSummary()
 
 
 _POST_COLUMNS = (
@@ -224,44 +301,85 @@ def _executemany(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
+def _new_post_ids(keys: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """The ids of just-inserted posts. Looked up by post id alone, first reading only its own
+    index (no table rows): a post id found once is the post just inserted. A post id that
+    several accounts share is then matched to its account (see _existing_posts)."""
+    quote = db_connection.ops.quote_name
+    table, post_id = quote(Post._meta.db_table), quote("platform_post_id")
+    found: dict[str, int] = {}
+    shared: set[str] = set()
+    post_ids = list({p for _, p in keys})
+    with db_connection.cursor() as cursor:
+        for start in range(0, len(post_ids), _LOOKUP_CHUNK):
+            chunk = post_ids[start : start + _LOOKUP_CHUNK]
+            cursor.execute(
+                f"SELECT {post_id}, {quote('id')} FROM {table} WHERE {post_id} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for p, pk in cursor.fetchall():
+                if p in found:
+                    shared.add(p)
+                found[p] = pk
+        ids = {key: found[key[1]] for key in keys if key[1] not in shared}
+        shared_list = list(shared)
+        for start in range(0, len(shared_list), _LOOKUP_CHUNK):
+            chunk = shared_list[start : start + _LOOKUP_CHUNK]
+            cursor.execute(
+                f"SELECT {quote('account_id')}, {post_id}, {quote('id')} FROM {table} "
+                f"WHERE {post_id} IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            ids.update(((a, p), pk) for a, p, pk in cursor.fetchall() if (a, p) in keys)
+    return ids
+
+
+_adapted_times: dict = {}  # (backend operations, time) → the value the driver takes; many posts share a minute
+
+
 def _insert_new_posts(new: list, *, source: str, now: dt.datetime, today: dt.date) -> None:
     ops = db_connection.ops
     stamp = ops.adapt_datetimefield_value(now)
-    rows = []
-    for (account_id, platform_id), values, counts, digest, hits in new:
+    no_hits = ops.adapt_json_value([], None)
+    if len(_adapted_times) > 50000:
+        _adapted_times.clear()
+    rows, with_counts = [], []
+    for key, values, counts, digest, hits in new:
+        published = values["published_at"]
+        when = _adapted_times.get((ops, published))
+        if when is None:
+            when = _adapted_times[(ops, published)] = ops.adapt_datetimefield_value(published)
+        numbers = (counts["reads"], counts["likes"], counts["shares"], counts["comments"], counts["zaikan"])
+        if numbers != _NO_COUNTS:
+            with_counts.append((key, numbers))
         rows.append(
             (
-                account_id,
-                platform_id,
-                ops.adapt_datetimefield_value(values["published_at"]),
-                *(values[name] for name in TEXT_FIELDS[1:]),
-                *(counts[name] for name in COUNT_FIELDS),
+                *key,
+                when,
+                values["title"],
+                values["body"],
+                values["url"],
+                values["kind"],
+                values["is_original"],
+                values["repost_source"],
+                *numbers,
                 source,
                 digest,
                 stamp,
-                ops.adapt_json_value(hits or [], None),
+                ops.adapt_json_value(hits, None) if hits else no_hits,
                 stamp if hits is not None else None,
             )
         )
     _executemany(Post, _POST_COLUMNS, rows)
-    with_counts = [
-        (key, counts) for key, _, counts, _, _ in new if any(v is not None for v in counts.values())
-    ]
     if not with_counts:
         return
-    ids = {
-        (a, p): pk
-        for a, p, pk in Post.objects.filter(
-            account_id__in={a for (a, _), _ in with_counts},
-            platform_post_id__in=[p for (_, p), _ in with_counts],
-        ).values_list("account_id", "platform_post_id", "id")
-    }
+    # (INSERT … RETURNING in chunks was slower on SQLite than this look-up of hot index pages)
+    ids = _new_post_ids({key for key, _ in with_counts})
     day = ops.adapt_datefield_value(today)
-    _executemany(
-        PostStat,
-        _STAT_COLUMNS,
-        [(ids[key], day, *(counts[name] for name in COUNT_FIELDS)) for key, counts in with_counts],
-    )
+    _executemany(PostStat, _STAT_COLUMNS, [(ids[key], day, *numbers) for key, numbers in with_counts])
+
+
+_NO_COUNTS = (None,) * len(COUNT_FIELDS)
 
 
 def ingest_posts(

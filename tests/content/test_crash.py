@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from govmedia.content.importing import POST_HEADERS
@@ -36,6 +37,19 @@ IMPORT = textwrap.dedent(
     print("done")
     """
 )
+# risk check on, in a forked checking process; each progress line names that process
+IMPORT_CHECKED = textwrap.dedent(
+    """
+    import multiprocessing, os, sys, django
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govmedia.settings")
+    django.setup()
+    from govmedia.content.importing import import_posts
+    def progress(n):
+        print(n, *[p.pid for p in multiprocessing.active_children()], flush=True)
+    import_posts(sys.argv[1], check=True, parallel=sys.argv[2] == "parallel", batch_size=200, progress=progress)
+    print("done")
+    """
+)
 
 
 def run(script: str, db: Path, *args, wait: bool = True):
@@ -59,13 +73,11 @@ def run(script: str, db: Path, *args, wait: bool = True):
     return process
 
 
-def rows(db: Path):
+def rows(
+    db: Path, columns: str = "account_id, platform_post_id, published_at, title, body, reads, is_original"
+):
     with sqlite3.connect(db) as connection:
-        return sorted(
-            connection.execute(
-                "select account_id, platform_post_id, published_at, title, body, reads, is_original from content_post"
-            )
-        )
+        return sorted(connection.execute(f"select {columns} from content_post"))
 
 
 def count(db: Path) -> int:
@@ -76,8 +88,7 @@ def count(db: Path) -> int:
         return 0
 
 
-def test_an_import_killed_half_way_and_rerun_ends_with_the_same_rows(tmp_path):
-    source = tmp_path / "posts.csv"
+def write_posts(source: Path) -> None:
     with source.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(POST_HEADERS)
@@ -100,6 +111,9 @@ def test_an_import_killed_half_way_and_rerun_ends_with_the_same_rows(tmp_path):
                     "",
                 ]
             )
+
+
+def two_databases(tmp_path: Path) -> tuple[Path, Path]:
     first, second = tmp_path / "a" / "db.sqlite3", tmp_path / "b" / "db.sqlite3"
     first.parent.mkdir()
     second.parent.mkdir()
@@ -107,6 +121,13 @@ def test_an_import_killed_half_way_and_rerun_ends_with_the_same_rows(tmp_path):
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{first}{suffix}").exists():
             shutil.copy(f"{first}{suffix}", f"{second}{suffix}")
+    return first, second
+
+
+def test_an_import_killed_half_way_and_rerun_ends_with_the_same_rows(tmp_path):
+    source = tmp_path / "posts.csv"
+    write_posts(source)
+    first, second = two_databases(tmp_path)
 
     process = run(IMPORT, first, str(source), wait=False)
     written = int(process.stdout.readline() or 0)  # the first batches are in the database (uncommitted)
@@ -119,3 +140,36 @@ def test_an_import_killed_half_way_and_rerun_ends_with_the_same_rows(tmp_path):
     run(IMPORT, second, str(source))
     assert count(first) == 20000
     assert rows(first) == rows(second)
+
+
+def gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_a_checked_import_killed_half_way_takes_its_checking_process_with_it(tmp_path):
+    source = tmp_path / "posts.csv"
+    write_posts(source)
+    first, second = two_databases(tmp_path)
+
+    process = run(IMPORT_CHECKED, first, str(source), "parallel", wait=False)
+    line = process.stdout.readline().split()  # the first batch is in the database (uncommitted)
+    assert len(line) == 2 and process.poll() is None, "the import finished before it could be killed"
+    checker = int(line[1])
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 20
+    while not gone(checker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(checker), "the checking process outlived the import"
+    assert count(first) == 0  # nothing half-written
+
+    run(IMPORT_CHECKED, first, str(source), "parallel")
+    run(IMPORT_CHECKED, second, str(source), "serial")  # uninterrupted, checked in one process
+    assert count(first) == 20000
+    columns = (
+        "account_id, platform_post_id, published_at, title, body, reads, risk_hits, risk_checked_at is null"
+    )
+    assert rows(first, columns) == rows(second, columns)
