@@ -164,8 +164,7 @@ def timed_import(path: Path, parallel: bool | None, label: str) -> float:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    build_accounts()
+    fresh_database("bench")
     path = Path(tmp) / "posts.csv"
     started = time.perf_counter()
     build_csv(path)
