@@ -7,7 +7,7 @@ of the same file (which must change nothing). Baselines measured in the same run
 reading the CSV alone (csv.reader, nothing else); (unless BENCH_SERIAL=0) the same import with
 the check in this process (``parallel=False``) into a fresh database; checking all texts alone
 in one process. BENCH_PARALLEL=1/0 forces the headline import's mode; BENCH_KEEP=1 keeps
-the temporary directory (CSV + database).
+the temporary directory (CSV + database); BENCH_BODY_REPEAT=40 makes article-length bodies.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ ACCOUNTS = 500
 CHECK = os.environ.get("BENCH_CHECK", "1") != "0"
 PARALLEL = {"1": True, "0": False}.get(os.environ.get("BENCH_PARALLEL", ""))  # unset: automatic
 SERIAL = os.environ.get("BENCH_SERIAL", "1") != "0"
+# long posts: the body's paragraph repeated (1: ~30 characters; 40: ~1,300, an article)
+BODY_REPEAT = int(os.environ.get("BENCH_BODY_REPEAT", "1"))
 tmp = tempfile.mkdtemp(prefix="govmedia-bench-")
 os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
 os.environ.setdefault("GOVMEDIA_DATA_DIR", tmp)
@@ -70,7 +72,9 @@ def build_csv(path: Path) -> None:
                     "微博",
                     f"2025-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}",
                     f"关于做好{topic}工作的通知（第{i}号）",
-                    f"为切实做好{topic}工作，现将有关事项通知如下。编号{i}。",
+                    f"为切实做好{topic}工作，现将有关事项通知如下。编号{i}。"
+                    + f"各单位要高度重视{topic}工作，加强组织领导，落实工作责任，确保各项措施落到实处。"
+                    * (BODY_REPEAT - 1),
                     f"https://weibo.com/bench/{i}",
                     "是" if i % 10 else "否",
                     "" if i % 10 else "新华社",

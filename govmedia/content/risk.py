@@ -46,6 +46,7 @@ def check_post_text(title: str, body: str) -> list[dict] | None:
         return None
 
 
+SHARE_AFTER_WAITING = 3.0  # seconds: more than loading the dictionaries in the importer costs
 SAME_TEXT_CACHE = 4096  # identical posts (one article reposted by many accounts) are checked once
 
 
@@ -110,7 +111,8 @@ class CheckProcess:
         self.busy = 0.0  # seconds this process spends between submit() and collect() (smoothed)
         self.own = 0.0  # seconds per text checked here, and there (0: not measured yet)
         self.theirs = 0.0
-        self.waited = 0.0  # total seconds collect() waited for the other process (for benchmarks)
+        self.waited = 0.0  # seconds collect() waited for the other process, after its first batch
+        self.collected = 0
         self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
 
     def _start(self) -> None:
@@ -131,12 +133,13 @@ class CheckProcess:
 
     def _their_share(self, n: int) -> int:
         """How many of n texts the other process checks so both finish at once:
-        k·theirs = busy + (n − k)·own."""
+        k·theirs = busy + (n − k)·own. This process starts checking (which loads the
+        dictionaries here too, ≈ 2 s) only after it has waited longer than that."""
         if self.parallel and n:
             self._start()
         if self.process is None:
             return 0
-        if not self.theirs:
+        if not self.theirs or (not self.own and self.waited < SHARE_AFTER_WAITING):
             return n
         own = self.own or self.theirs
         return max(0, min(n, round((self.busy + n * own) / (self.theirs + own))))
@@ -162,11 +165,13 @@ class CheckProcess:
                 theirs, seconds = self.results.recv()
             except EOFError:
                 raise RuntimeError(f"风险识别进程意外退出（退出码 {self.process.exitcode}）") from None
-            self.waited += time.perf_counter() - checked
+            if self.collected:  # (the first batch also waits for the dictionaries to load)
+                self.waited += time.perf_counter() - checked
             self.theirs = _smooth(self.theirs, seconds / k)
         if len(texts) > k:
             self.own = _smooth(self.own, (checked - started) / (len(texts) - k))
         self.busy = _smooth(self.busy, started - submitted)
+        self.collected += 1
         return theirs + mine
 
     def close(self) -> None:

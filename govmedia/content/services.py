@@ -157,17 +157,24 @@ class PostBatchPlan:
 def _existing_posts(keys: set[tuple[int, str]]) -> dict[tuple[int, str], Post]:
     """Stored posts by (account, post id), looked up by post id alone (its own index) and matched
     to accounts here: an IN over accounts and one over post ids makes SQLite probe the composite
-    index for every pair. Raw SQL: the ORM's per-parameter work cost more than the query, and a
-    new file finds nothing."""
+    index for every pair. Which post ids exist is read from that index alone (no table rows, no
+    ORM: a new file finds none); only those found are loaded as posts."""
     quote = db_connection.ops.quote_name
-    select = (
-        f"SELECT {', '.join(quote(c) for c in _EXISTING_COLUMNS)} FROM {quote(Post._meta.db_table)} "
-        f"WHERE {quote('platform_post_id')} IN "
-    )
-    post_ids = list({p for _, p in keys})
+    table, post_id = quote(Post._meta.db_table), quote("platform_post_id")
+    wanted = list({p for _, p in keys})
+    present = set()
+    with db_connection.cursor() as cursor:
+        for start in range(0, len(wanted), _LOOKUP_CHUNK):
+            chunk = wanted[start : start + _LOOKUP_CHUNK]
+            cursor.execute(
+                f"SELECT {post_id} FROM {table} WHERE {post_id} IN ({', '.join(['%s'] * len(chunk))})", chunk
+            )
+            present.update(p for (p,) in cursor.fetchall())
+    select = f"SELECT {', '.join(quote(c) for c in _EXISTING_COLUMNS)} FROM {table} WHERE {post_id} IN "
+    present_list = list(present)
     found = {}
-    for start in range(0, len(post_ids), _LOOKUP_CHUNK):
-        chunk = post_ids[start : start + _LOOKUP_CHUNK]
+    for start in range(0, len(present_list), _LOOKUP_CHUNK):
+        chunk = present_list[start : start + _LOOKUP_CHUNK]
         for post in Post.objects.raw(f"{select}({', '.join(['%s'] * len(chunk))})", chunk):
             key = (post.account_id, post.platform_post_id)
             if key in keys:
@@ -381,9 +388,20 @@ def _insert_new_posts(new: list, *, source: str, now: dt.datetime, today: dt.dat
     _executemany(Post, _POST_COLUMNS, rows)
     if not with_counts:
         return
-    # (INSERT … RETURNING in chunks was slower on SQLite than this look-up of hot index pages)
-    ids = _new_post_ids({key for key, _ in with_counts})
     day = ops.adapt_datefield_value(today)
+    if db_connection.vendor == "sqlite":
+        # each stat row finds its post's id itself, in the (account, post id) index just written
+        # (faster than reading the ids back; INSERT … RETURNING was slower still)
+        quote = ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(PostStat._meta.db_table)} ({', '.join(quote(c) for c in _STAT_COLUMNS)}) "
+            f"SELECT {quote('id')}, %s, %s, %s, %s, %s, %s FROM {quote(Post._meta.db_table)} "
+            f"WHERE {quote('account_id')} = %s AND {quote('platform_post_id')} = %s"
+        )
+        with db_connection.cursor() as cursor:
+            cursor.executemany(sql, [(day, *numbers, *key) for key, numbers in with_counts])
+        return
+    ids = _new_post_ids({key for key, _ in with_counts})
     _executemany(PostStat, _STAT_COLUMNS, [(ids[key], day, *numbers) for key, numbers in with_counts])
 
 

@@ -143,7 +143,9 @@ def test_checks_split_between_two_processes_come_back_in_order():
     with CheckProcess(parallel=True) as checks:
         checks.submit(texts)
         assert checks.collect() == expected  # first batch: all checked by the other process
-        checks.theirs, checks.own, checks.busy = 1.0, 1.0, 0.0
+        checks.theirs, checks.busy = 1.0, 0.0
+        assert checks._their_share(len(texts)) == len(texts)  # no share here before waiting a while
+        checks.waited = 10.0
         assert checks._their_share(len(texts)) == len(texts) // 2
         checks.submit(texts)
         assert checks.collect() == expected
