@@ -36,6 +36,14 @@ def make_user(username: str, role: str, unit: Unit | None) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached figures (the dashboard's) never leak from one test's database into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is right for production and slow on purpose; tests that check it ask for it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -161,7 +161,11 @@ def main() -> None:
         )
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # requests still in flight when locust stopped
+            server.kill()
+            server.wait()
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["Name"] != "Aggregated"]
     baseline = next(float(r["95%"]) for r in rows if r["Name"].startswith("基线"))

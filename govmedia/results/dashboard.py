@@ -7,15 +7,17 @@ per account, so the page costs the same for 50 accounts or 5,000 (tests/results/
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from govmedia.content.models import Message
+from govmedia.content.models import Message, Post
 from govmedia.core.calendar import add_working_days
-from govmedia.core.scoping import scoped
+from govmedia.core.scoping import scope_for, scoped
 from govmedia.registry.models import AccountStatus, MediaAccount, Platform
 from govmedia.results.models import OPEN_STATUSES, Rectification
 from govmedia.supervision import selectors
@@ -45,9 +47,19 @@ def _rate(total: int, failed: int) -> float | None:
 
 
 def _idle(accounts, now: dt.datetime, days: int):
-    return accounts.annotate(last_post=Max("posts__published_at")).filter(
-        Q(last_post__lt=now - dt.timedelta(days=days)) | Q(last_post__isnull=True)
-    )
+    """Accounts without a post in ``days`` days, with their last post's time.
+
+    One index probe per account on (account, -published_at) for "anything recent?" instead of
+    the maximum over every post: at 50,000 accounts / 15 M posts 12 s became well under 1 s.
+    """
+    recent = Post.objects.filter(account=OuterRef("pk"), published_at__gte=now - dt.timedelta(days=days))
+    return accounts.filter(~Exists(recent)).annotate(last_post=_last_post())
+
+
+def _last_post() -> Subquery:
+    """The account's latest post time: one step down its (account, -published_at) index."""
+    latest = Post.objects.filter(account=OuterRef("pk")).order_by("-published_at").values("published_at")
+    return Subquery(latest[:1])
 
 
 def _late_replies(accounts, now: dt.datetime):
@@ -56,6 +68,24 @@ def _late_replies(accounts, now: dt.datetime):
         replied_at__isnull=True,
         received_at__lt=now - dt.timedelta(hours=REPLY_HOURS),
     )
+
+
+DASHBOARD_SECONDS = 120  # a province's counts take ~1 s to gather; pages under load reuse them
+
+
+def cached_supervisor_dashboard(user) -> dict:
+    """The supervisor dashboard, gathered at most every two minutes per scope (the page shows
+    when): the same scope gives the same figures, so one user's request serves the others'."""
+    scope = scope_for(user)
+    key = (
+        "dashboard:"
+        + hashlib.sha256(repr((scope.everything, scope.region_paths, scope.unit_ids)).encode()).hexdigest()
+    )
+    data = cache.get(key)
+    if data is None:
+        data = supervisor_dashboard(user)
+        cache.set(key, data, DASHBOARD_SECONDS)
+    return data
 
 
 def supervisor_dashboard(user, now: dt.datetime | None = None) -> dict:
@@ -152,6 +182,7 @@ def supervisor_dashboard(user, now: dt.datetime | None = None) -> dict:
         "rect_counts": rect_counts,
         "rect_rows": rect_rows,
         "today": today,
+        "gathered_at": now,
         "charts": {
             "trend": {"kind": "line", "title": "合格率（%）", "items": trend},
             "platforms": {"kind": "pie", "title": "账号数", "items": platforms},
@@ -188,7 +219,7 @@ def unit_dashboard(user, now: dt.datetime | None = None) -> dict:
     accounts = list(
         scoped(MediaAccount.objects.filter(status=AccountStatus.ACTIVE), user)
         .annotate(
-            last_post=Max("posts__published_at"),
+            last_post=_last_post(),
             open_findings=Count("findings", filter=Q(findings__status__in=LIVE_STATUSES), distinct=True),
         )
         .order_by("platform", "name")

@@ -194,7 +194,7 @@ def dashboard(request):
 
     scope = scope_for(request.user)
     if scope.everything or scope.region_paths:
-        return render(request, "results/dashboard.html", selectors.supervisor_dashboard(request.user))
+        return render(request, "results/dashboard.html", selectors.cached_supervisor_dashboard(request.user))
     return render(request, "results/unit_dashboard.html", selectors.unit_dashboard(request.user))
 
 
