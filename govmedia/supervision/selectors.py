@@ -15,7 +15,8 @@ def visible_inspections(user) -> QuerySet[Inspection]:
     """Inspections inside the user's scope, and, for a region's supervisor or observer, those
     covering its region from above (the city's weekly check, seen by a county office): of
     those the pages and API show only the rows inside the user's scope (``sees_all``)."""
-    qs = Inspection.objects.select_related("indicator_set", "scope_unit")
+    # ``result`` (the frozen JSON, megabytes at province scale) loads only where it is read.
+    qs = Inspection.objects.select_related("indicator_set", "scope_unit").defer("result")
     scope = scope_for(user)
     if scope.everything or scope.is_empty:
         return scoped(qs, user)
