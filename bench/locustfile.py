@@ -11,8 +11,12 @@ INSPECTION = os.environ.get("BENCH_INSPECTION", "")
 EXTRA = [p for p in os.environ.get("BENCH_EXTRA_PATHS", "").split(",") if p]
 
 
+#: think time between a user's requests, seconds ("0.1,0.5": a stress test; "2,8": people reading pages)
+WAIT = [float(x) for x in os.environ.get("BENCH_WAIT", "0.1,0.5").split(",")]
+
+
 class Supervisor(HttpUser):
-    wait_time = between(0.1, 0.5)
+    wait_time = between(*WAIT)
 
     def on_start(self):
         page = self.client.get("/login/", name="login")

@@ -112,7 +112,8 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     inspection = build_province(ACCOUNTS)
     print(
-        f"页面基准：{MediaAccount.objects.count()} 个账号，{USERS} 个并发用户，{SECONDS} 秒，{SERVER}"
+        f"页面基准：{MediaAccount.objects.count()} 个账号，{USERS} 个并发用户（间隔 {os.environ.get('BENCH_WAIT', '0.1,0.5')} 秒），"
+        f"{SECONDS} 秒，{SERVER}"
         f"（建数 {time.perf_counter() - started:.0f} 秒）"
     )
     port = free_port()
