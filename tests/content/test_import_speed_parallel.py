@@ -5,6 +5,7 @@ batch after another."""
 import csv
 import datetime as dt
 import multiprocessing
+import os
 
 import pytest
 from django.utils import timezone
@@ -140,6 +141,7 @@ def test_a_bad_row_in_a_parallel_import_writes_nothing_and_stops_the_checker(wor
 def test_checks_split_between_two_processes_come_back_in_order():
     texts = [(f"标题{i}", body) for i in range(40) for body in ("联系电话13812345678", "正文。", "正文,")]
     expected = check_texts(texts)
+    cpus = os.sched_getaffinity(0)
     with CheckProcess(parallel=True) as checks:
         checks.submit(texts)
         assert checks.collect() == expected  # first batch: all checked by the other process
@@ -149,6 +151,9 @@ def test_checks_split_between_two_processes_come_back_in_order():
         assert checks._their_share(len(texts)) == len(texts) // 2
         checks.submit(texts)
         assert checks.collect() == expected
+        if len(cpus) > 1:  # the checker has a CPU of its own meanwhile
+            assert os.sched_getaffinity(checks.process.pid) | os.sched_getaffinity(0) == cpus
+    assert os.sched_getaffinity(0) == cpus  # and this thread has all of them back
     with CheckProcess(parallel=False) as checks:
         checks.submit(texts)
         assert checks.collect() == expected
@@ -223,3 +228,15 @@ def test_numbers_and_dates_from_xlsx_cells_go_the_careful_way(world):
     assert parser.fast(cells) is None
     account_id, post = parser.parse(2, dict(zip(POST_HEADERS, cells, strict=True)))
     assert post.reads == 120
+
+
+def test_where_no_process_can_be_started_the_checks_run_here(monkeypatch):
+    def refuse(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    texts = [("标题", "联系电话13812345678")] * 3
+    with CheckProcess(parallel=True) as checks:
+        checks.submit(texts)
+        assert checks.collect() == check_texts(texts)
+        assert checks.process is None

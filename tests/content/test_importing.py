@@ -123,6 +123,9 @@ def test_the_import_posts_command_prints_errors_with_row_numbers(world, tmp_path
     out = io.StringIO()
     call_command("import_posts", str(write_csv(tmp_path / "q.csv", POST_HEADERS, [post_row(1)])), stdout=out)
     assert "已新增 1 条" in out.getvalue()
+    out = io.StringIO()
+    call_command("import_posts", str(tmp_path / "q.csv"), "--no-parallel", "--batch-size", "1", stdout=out)
+    assert "已新增 0 条" in out.getvalue() and "1 条无变化" in out.getvalue()
 
 
 def message_row(**overrides):

@@ -15,14 +15,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-check", action="store_true", help="暂不做风险识别（之后用 recheck_posts 补查）"
         )
+        parser.add_argument(
+            "--no-parallel",
+            action="store_true",
+            help="风险识别不另起进程（默认：4 MB 以上的文件由第二个进程同时识别，结果相同）",
+        )
         parser.add_argument("--batch-size", type=int, default=2000)
 
-    def handle(self, *args, file, dry_run, no_check, batch_size, **options):
+    def handle(self, *args, file, dry_run, no_check, no_parallel, batch_size, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"文件不存在：{file}")
         try:
-            report = import_posts(path, check=not no_check, batch_size=batch_size, dry_run=dry_run)
+            report = import_posts(
+                path,
+                check=not no_check,
+                batch_size=batch_size,
+                dry_run=dry_run,
+                parallel=False if no_parallel else None,
+            )
         except ImportFailed as failed:
             for error in failed.report.errors:
                 self.stderr.write(f"第 {error.row} 行 [{error.column}] {error.value!s:.40} — {error.reason}")
