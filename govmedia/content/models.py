@@ -143,6 +143,15 @@ class Message(models.Model):
                 fields=["account", "platform_message_id"], name="message_unique_per_account"
             )
         ]
+        indexes = [
+            # Unanswered messages only (a small part of all): the dashboards' "late replies" and an
+            # account's unanswered list read it instead of every message of the scope.
+            models.Index(
+                fields=["account", "received_at"],
+                condition=models.Q(replied_at__isnull=True),
+                name="message_unanswered",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:30]

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from govmedia.registry.models import MediaAccount, Platform, Unit, UnitKind
 from govmedia.supervision.models import AccountResult, Finding, IndicatorKind, InspectionFinding
 from govmedia.supervision.services import run_inspection
+from tests.registry.test_streaming_export import analyze
 from tests.supervision.conftest import END, START
 
 pytestmark = pytest.mark.slow
@@ -74,6 +75,7 @@ def add_scores(inspection, unit: Unit, start: int, stop: int) -> None:
     InspectionFinding.objects.bulk_create(
         [InspectionFinding(inspection=inspection, finding=f) for f in findings], batch_size=5000
     )
+    analyze(MediaAccount, AccountResult, Finding, InspectionFinding)
 
 
 def export(client, inspection, max_queries) -> tuple[int, bytes, int]:
@@ -86,7 +88,6 @@ def export(client, inspection, max_queries) -> tuple[int, bytes, int]:
             body = io.BytesIO()
             for chunk in response.streaming_content:
                 body.write(chunk)
-            response.close()
             _, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
