@@ -437,15 +437,6 @@ def test_an_owner_units_dashboard_reads_its_messages_and_findings_through_indexe
     assert {"content_message", "supervision_finding"} <= tables(read)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "results/dashboard.py finds each account's last post with Max('posts__published_at') over a join: "
-        "every post of the scope is read (a whole-table scan once the scope is large), and unit_dashboard "
-        "multiplies them by the Findings. A Subquery ordered by -published_at [:1] walks post_account_published "
-        "one row per account; remove this mark when dashboard.py does that."
-    ),
-)
 @pytest.mark.parametrize("who", ["supervisor", "editor"])
 def test_the_dashboards_find_each_accounts_last_post_through_the_post_account_published_index(
     province, client, who
