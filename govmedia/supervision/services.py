@@ -97,41 +97,15 @@ def _common_path(paths: Iterable[str]) -> str:
 # --- running ---------------------------------------------------------------------------------
 
 
-def run_inspection(
-    *,
-    start: dt.date,
-    end: dt.date,
-    indicator_set: IndicatorSet,
-    scope_unit: Unit | None = None,
-    sample_ratio: float | None = None,
-    sample_count: int | None = None,
-    seed: int | None = None,
-    count_unconfirmed: bool = False,
-    acting_user=None,
-    title: str = "",
-    previous: Inspection | None = None,
-    source: str = "inspection",
-) -> Inspection:
+def run_inspection(*, source: str = "inspection", **params) -> Inspection:
     """Check and score the accounts in scope over ``start``–``end`` (both days included), in this
-    process and in one transaction. ``supervision.tasks.inspect`` runs the same three steps
-    (open, inspect chunks of accounts, close) spread over workers."""
+    process and in one transaction; ``params`` are ``open_inspection``'s. ``supervision.tasks.inspect``
+    runs the same three steps (open, inspect chunks of accounts, close) spread over workers."""
     with transaction.atomic():
-        inspection, accounts = open_inspection(
-            start=start,
-            end=end,
-            indicator_set=indicator_set,
-            scope_unit=scope_unit,
-            sample_ratio=sample_ratio,
-            sample_count=sample_count,
-            seed=seed,
-            count_unconfirmed=count_unconfirmed,
-            acting_user=acting_user,
-            title=title,
-            previous=previous,
-        )
-        indicators = list(indicator_set.indicators.order_by("order"))
+        inspection, accounts = open_inspection(**params)
+        indicators = list(inspection.indicator_set.indicators.order_by("order"))
         scores = inspect_accounts(inspection, indicators, accounts, source=source)
-        close_inspection(inspection, accounts, scores, acting_user=acting_user)
+        close_inspection(inspection, accounts, scores, acting_user=params.get("acting_user"))
     return inspection
 
 

@@ -21,9 +21,9 @@ from celery import chord, shared_task
 from django.db import transaction
 
 from govmedia.core.jobs import claimed
-from govmedia.registry.models import MediaAccount, Unit
+from govmedia.registry.models import MediaAccount
 from govmedia.supervision import monitoring, services
-from govmedia.supervision.models import AccountResult, IndicatorSet, Inspection, InspectionStatus
+from govmedia.supervision.models import AccountResult, Inspection, InspectionStatus
 
 CHUNK = 500
 CHUNK_LEASE = dt.timedelta(minutes=30)
@@ -95,44 +95,16 @@ def fail_inspection(inspection_id: int) -> None:
     )
 
 
-def inspect(
-    *,
-    start: dt.date,
-    end: dt.date,
-    indicator_set: IndicatorSet,
-    scope_unit: Unit | None = None,
-    sample_ratio: float | None = None,
-    sample_count: int | None = None,
-    seed: int | None = None,
-    count_unconfirmed: bool = False,
-    title: str = "",
-    acting_user=None,
-    previous: Inspection | None = None,
-    source: str = "inspection",
-    chunk_size: int = CHUNK,
-) -> Inspection:
-    """Open an inspection and fan it out per chunk of accounts. In embedded mode it is finished
-    when this returns; with workers it is 计算中 until ``finish_inspection`` ran
-    (``wait_for`` waits for that)."""
+def inspect(*, source: str = "inspection", chunk_size: int = CHUNK, **params) -> Inspection:
+    """Open an inspection (``params`` are ``services.open_inspection``'s) and fan it out per chunk
+    of accounts. In embedded mode it is finished when this returns; with workers it is 计算中
+    until ``finish_inspection`` ran (``wait_for`` waits for that)."""
     with transaction.atomic():
-        inspection, accounts = services.open_inspection(
-            start=start,
-            end=end,
-            indicator_set=indicator_set,
-            scope_unit=scope_unit,
-            sample_ratio=sample_ratio,
-            sample_count=sample_count,
-            seed=seed,
-            count_unconfirmed=count_unconfirmed,
-            acting_user=acting_user,
-            title=title,
-            previous=previous,
-            status=InspectionStatus.RUNNING,
-        )
+        inspection, accounts = services.open_inspection(**params, status=InspectionStatus.RUNNING)
     ids = [a.pk for a in accounts]
     chunks = [ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size)] or [[]]
     header = [inspect_chunk.s(inspection.pk, chunk, source) for chunk in chunks]
-    body = finish_inspection.s(inspection.pk, getattr(acting_user, "pk", None))
+    body = finish_inspection.s(inspection.pk, getattr(params.get("acting_user"), "pk", None))
     chord(header)(body.on_error(fail_inspection.si(inspection.pk)))
     inspection.refresh_from_db()
     return inspection
